@@ -1,0 +1,346 @@
+"""The model inventory: every model file of a package, found in one pass.
+
+``Scanner.add`` is called once per member, in the order the source yields
+them, and reads each file at most once: the first bytes decide the format,
+the inspector reads on from there, and the rest is hashed.  Small text
+files are kept for the checks; nothing else stays in memory.
+"""
+
+from __future__ import annotations
+
+import bz2
+import hashlib
+import importlib
+import io
+import logging
+import lzma
+import math
+import posixpath
+import zlib
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from . import embedded, formats
+from .datafiles import field_lines, table
+from .errors import DataError, FormatError, MissingDependencyError
+from .formats import HEAD_SIZE, FormatRule, _parse_magic
+from .model import ModelDetails
+from .probes import looks_like_text
+from .source import STREAM_ERRORS, Member
+
+log = logging.getLogger(__name__)
+
+# Text files up to this size are kept in memory for the checks.
+TEXT_CACHE_LIMIT = 1 << 20
+# Files under debian/ are kept up to this size, text or not.
+DEBIAN_CACHE_LIMIT = 4 << 20
+# Members of a tarball whose inspector needs a seekable file are buffered
+# in memory up to this size; larger ones are reported as not inspected.
+RANDOM_ACCESS_LIMIT = 512 << 20
+# Unknown binary files from this size on are checked for high entropy.
+POSSIBLE_MODEL_MIN_SIZE = 1 << 20
+# Bits per byte over the first bytes of a file at or above which an
+# unknown binary file is reported as a possible model.
+POSSIBLE_MODEL_ENTROPY = 7.0
+ENTROPY_SAMPLE = 4 << 20
+CHUNK = 1 << 20
+
+
+@dataclass(kw_only=True)
+class FileEntry:
+    """One member of the package, as the checks see it."""
+
+    path: str
+    kind: str
+    size: int = 0
+    link_target: str | None = None
+    origin: str = ""
+    is_text: bool = False
+    sha256: str | None = None
+
+
+@dataclass(kw_only=True)
+class ModelRecord:
+    """One model found in the package.
+
+    ``kind`` comes from the format table ("model", "model-like",
+    "container"), or is "embedded" for weights in C sources and "possible"
+    for high-entropy blobs of no known format.  ``files`` lists every file
+    of a grouped model (such as a Sphinx acoustic model directory).
+    """
+
+    path: str
+    format: str
+    format_name: str
+    kind: str
+    size: int
+    evidence: str
+    files: list[str] = field(default_factory=list)
+    details: ModelDetails | None = None
+    problem: tuple[str, str] | None = None
+    sha256: str | None = None
+    compressed: str | None = None
+    embedded: embedded.EmbeddedWeights | None = None
+    entropy: float | None = None
+    training: str | None = None
+
+    @property
+    def is_model(self) -> bool:
+        """Return whether this is a model rather than a container that may hold one."""
+        if self.kind in ("model", "model-like", "embedded"):
+            return True
+        if self.kind == "container" and self.details is not None:
+            return bool(self.details.tensor_count) or bool(self.details.imports)
+        return False
+
+
+class ForwardReader:
+    """A forward-only reader over a stream whose first bytes were already read."""
+
+    def __init__(self, head: bytes, rest: BinaryIO, digest) -> None:
+        self._head = head
+        self._offset = 0
+        self._rest = rest
+        self._digest = digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = b""
+        if self._offset < len(self._head):
+            end = len(self._head) if size < 0 else min(len(self._head), self._offset + size)
+            data = self._head[self._offset : end]
+            self._offset = end
+            if size >= 0:
+                size -= len(data)
+                if size == 0:
+                    return data
+        return data + self._read_rest(size)
+
+    def _read_rest(self, size: int) -> bytes:
+        data = self._rest.read(size) if size >= 0 else self._rest.read()
+        self._digest.update(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def drain(self) -> None:
+        while self._read_rest(CHUNK):
+            pass
+
+
+def _read_head(raw: BinaryIO, size: int) -> bytes:
+    chunks = []
+    remaining = size
+    while remaining > 0:
+        data = raw.read(remaining)
+        if not data:
+            break
+        chunks.append(data)
+        remaining -= len(data)
+    return b"".join(chunks)
+
+
+def entropy(data: bytes) -> float:
+    """Return the Shannon entropy of DATA in bits per byte."""
+    if not data:
+        return 0.0
+    total = len(data)
+    result = 0.0
+    for value in range(256):
+        count = data.count(value)
+        if count:
+            p = count / total
+            result -= p * math.log2(p)
+    return result
+
+
+def _signatures() -> list[tuple[int, bytes]]:
+    signatures = []
+    for paragraph in table("file-signatures"):
+        for line in field_lines(paragraph.get("Magic")):
+            signatures.append(_parse_magic(line, paragraph.get("Type", "?")))
+    return signatures
+
+
+_KNOWN_SIGNATURES: list[tuple[int, bytes]] | None = None
+
+
+def is_known_non_model(head: bytes) -> bool:
+    """Return whether HEAD starts like a common file type that is not a model."""
+    global _KNOWN_SIGNATURES
+    if _KNOWN_SIGNATURES is None:
+        _KNOWN_SIGNATURES = _signatures()
+    return any(head[o : o + len(s)] == s for o, s in _KNOWN_SIGNATURES)
+
+
+DECOMPRESSORS = {
+    ".gz": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+    ".bz2": bz2.BZ2Decompressor,
+    ".xz": lzma.LZMADecompressor,
+}
+
+
+def _inner_head(path: str, head: bytes) -> tuple[str, bytes] | None:
+    """Decompress the first bytes of a .gz, .bz2 or .xz file to sniff its content."""
+    for suffix, factory in DECOMPRESSORS.items():
+        if path.endswith(suffix):
+            try:
+                inner = factory().decompress(head, HEAD_SIZE)
+            except (zlib.error, lzma.LZMAError, OSError, EOFError, ValueError):
+                return None
+            return path[: -len(suffix)], inner
+    return None
+
+
+@dataclass
+class Scanner:
+    """Builds the file list, the text cache and the model inventory of one package."""
+
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    text: dict[str, bytes] = field(default_factory=dict)
+    models: list[ModelRecord] = field(default_factory=list)
+    member_problems: list[tuple[str, str, str]] = field(default_factory=list)
+    # Sources read in full by the embedded-weights scan, kept for the cache.
+    _source_text: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, member: Member) -> None:
+        entry = FileEntry(
+            path=member.path, kind=member.kind, size=member.size,
+            link_target=member.link_target, origin=member.origin,
+        )
+        if member.problem:
+            tag, context = member.problem
+            self.member_problems.append((tag, context, member.path))
+        if member.kind != "file" or member.problem:
+            self.files[member.path] = entry
+            return
+        self.files[member.path] = entry
+        try:
+            with member.open() as raw:
+                self._read(member, raw, entry)
+        except STREAM_ERRORS as error:
+            self.member_problems.append(("source-file-unreadable", f"{member.path} ({error})", member.path))
+
+    def _read(self, member: Member, raw: BinaryIO, entry: FileEntry) -> None:
+        head = _read_head(raw, HEAD_SIZE)
+        digest = hashlib.sha256(head)
+        reader = ForwardReader(head, raw, digest)
+        detection = formats.identify(member.path, head)
+        entry.is_text = looks_like_text(head)
+
+        if detection is not None:
+            record = self._model_record(member, detection.rule, detection.evidence)
+            self._inspect(record, detection.rule, raw, reader, member)
+        elif (inner := _inner_head(member.path, head)) and (inner_detection := formats.identify(*inner)):
+            record = self._model_record(member, inner_detection.rule, inner_detection.evidence)
+            record.compressed = member.path.rsplit(".", 1)[-1]
+        elif embedded.is_candidate(member.path, member.size) and entry.is_text:
+            record = self._scan_source(member, reader)
+        else:
+            record = None
+            if not entry.is_text and member.size >= POSSIBLE_MODEL_MIN_SIZE and not is_known_non_model(head):
+                record = self._check_entropy(member, head, reader)
+        reader.drain()
+        entry.sha256 = digest.hexdigest()
+        if record is not None:
+            record.sha256 = entry.sha256
+            self.models.append(record)
+        self._cache(member, head, entry)
+
+    def _cache(self, member: Member, head: bytes, entry: FileEntry) -> None:
+        limit = DEBIAN_CACHE_LIMIT if member.path.startswith("debian/") else TEXT_CACHE_LIMIT
+        if member.size <= len(head) and member.size <= limit and (entry.is_text or member.path.startswith("debian/")):
+            self.text[member.path] = head
+        elif member.path in self._source_text:
+            self.text[member.path] = self._source_text.pop(member.path)
+
+    def _model_record(self, member: Member, rule: FormatRule, evidence: str) -> ModelRecord:
+        return ModelRecord(
+            path=member.path, format=rule.id, format_name=rule.name, kind=rule.kind,
+            size=member.size, evidence=evidence, files=[member.path], training=rule.training,
+        )
+
+    def _inspect(self, record: ModelRecord, rule: FormatRule, raw: BinaryIO, reader: ForwardReader, member: Member) -> None:
+        if not rule.inspector:
+            return
+        stream: BinaryIO = reader  # type: ignore[assignment]
+        if rule.random_access:
+            stream = self._random_access(raw, reader, member)
+            if stream is None:
+                record.problem = ("model-needs-random-access", f"{member.path} ({member.size} bytes)")
+                return
+        try:
+            module = importlib.import_module(f"dl_lint.inspect.{rule.inspector}")
+            record.details = module.inspect(stream, member.size)
+        except FormatError as error:
+            record.problem = (error.tag, str(error))
+        except MissingDependencyError as error:
+            record.problem = ("model-inspector-unavailable", f"{error.module} ({error.debian_package})")
+        except Exception as error:  # noqa: BLE001 - a hostile file must not stop the run
+            # An inspector bug is reported on the file and linting goes on.
+            log.debug("inspecting %s failed", member.path, exc_info=True)
+            record.problem = ("model-inspection-failed", f"{type(error).__name__}: {str(error)[:100]}")
+        if record.details is not None:
+            record.problem = None
+            if record.details.format and record.details.format != record.format:
+                record.format = record.details.format
+
+    def _random_access(self, raw: BinaryIO, reader: ForwardReader, member: Member) -> BinaryIO | None:
+        """Return a seekable view of the member: the file itself, or a buffer."""
+        seekable = getattr(raw, "seekable", lambda: False)()
+        if seekable and isinstance(raw, io.BufferedReader):
+            raw.seek(0)
+            return raw
+        if member.size > RANDOM_ACCESS_LIMIT:
+            return None
+        return io.BytesIO(reader.read(RANDOM_ACCESS_LIMIT))
+
+    def _scan_source(self, member: Member, reader: ForwardReader) -> ModelRecord | None:
+        text = reader.read(embedded.limits().max_size)
+        if member.size <= TEXT_CACHE_LIMIT:
+            self._source_text[member.path] = text
+        found = embedded.scan(text)
+        if found is None:
+            return None
+        return ModelRecord(
+            path=member.path, format="c-array", format_name="weights embedded in source code",
+            kind="embedded", size=member.size, evidence="content", files=[member.path], embedded=found,
+        )
+
+    def _check_entropy(self, member: Member, head: bytes, reader: ForwardReader) -> ModelRecord | None:
+        sample = head + reader.read(max(0, ENTROPY_SAMPLE - len(head)))
+        value = entropy(sample)
+        if value < POSSIBLE_MODEL_ENTROPY:
+            return None
+        return ModelRecord(
+            path=member.path, format="unknown", format_name="unidentified high-entropy data",
+            kind="possible", size=member.size, evidence="entropy", files=[member.path],
+            entropy=round(value, 2),
+        )
+
+    def finish(self) -> None:
+        """Group the files of formats stored as one model per directory."""
+        grouped: dict[tuple[str, str], ModelRecord] = {}
+        result = []
+        for record in self.models:
+            rule = None
+            if record.format not in ("c-array", "unknown"):
+                try:
+                    rule = formats.rule(record.format)
+                except DataError:
+                    rule = None  # an id refined by an inspector, such as "keras"
+            if rule is not None and rule.group == "directory":
+                directory = posixpath.dirname(record.path) or "."
+                key = (record.format, directory)
+                if key in grouped:
+                    group = grouped[key]
+                    group.files.append(record.path)
+                    group.size += record.size
+                    continue
+                record.path = directory
+                grouped[key] = record
+            result.append(record)
+        self.models = sorted(result, key=lambda r: r.path)
