@@ -13,7 +13,9 @@ import logging
 import posixpath
 import time
 
+from . import mlmodels
 from .inventory import FileEntry, ModelRecord, Scanner
+from .mlmodels import Declaration, Defect
 from .source import Source, SourceProblem
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,18 @@ class Package:
     def siblings(self, path: str) -> list[str]:
         """Return the other files in the directory of PATH."""
         return [p for p in self.listdir(posixpath.dirname(path)) if p != path]
+
+    @functools.cached_property
+    def ml_models(self) -> tuple[list[Declaration], list[Defect]]:
+        """The parsed debian/ml-models: declarations and defects (both empty without the file)."""
+        text = self.text(mlmodels.PATH)
+        if text is None:
+            return [], []
+        return mlmodels.parse(text)
+
+    def declaration(self, path: str) -> Declaration | None:
+        """Return the debian/ml-models paragraph describing PATH, if any."""
+        return mlmodels.declaration_for(self.ml_models[0], path)
 
     @functools.cached_property
     def model_paths(self) -> set[str]:

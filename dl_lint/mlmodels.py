@@ -1,0 +1,205 @@
+"""Parse and validate debian/ml-models, the declaration of model provenance.
+
+The file is deb822 like debian/copyright: one paragraph per group of model
+files, with the fields of data/ml-models-fields.  Parsing is lenient: every
+defect becomes a ``Defect`` with its line, and the valid paragraphs are
+still returned, so checks carry on with what can be read.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .datafiles import table
+
+PATH = "debian/ml-models"
+
+FIELD_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):(.*)$")
+TOLERANCE = re.compile(r"^\s*(?:(rtol|atol)\s*=\s*([0-9.eE+-]+)\s*)+$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldSpec:
+    """One row of data/ml-models-fields."""
+
+    name: str
+    value: str
+    required: bool
+    choices: tuple[str, ...]
+    description: str
+
+
+@dataclass(kw_only=True)
+class Declaration:
+    """One paragraph of debian/ml-models."""
+
+    line: int
+    fields: dict[str, str]
+    field_lines: dict[str, int]
+    files: list[str] = field(default_factory=list)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    def items(self, name: str) -> list[str]:
+        """Return a list field's items, split on lines and commas."""
+        return split_list(self.fields.get(name, ""))
+
+    def matches(self, path: str) -> bool:
+        """Return whether PATH matches one of the Files globs."""
+        return any(glob_to_regex(glob).match(path) for glob in self.files)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Defect:
+    """A defect of debian/ml-models: the tag to emit, its context and line."""
+
+    tag: str
+    context: str
+    line: int
+
+
+@functools.cache
+def field_specs() -> dict[str, FieldSpec]:
+    """Return the known fields, by lower-case name."""
+    specs = {}
+    for row in table("ml-models-fields"):
+        specs[row["Field"].lower()] = FieldSpec(
+            name=row["Field"],
+            value=row.get("Value", "text").strip(),
+            required=row.get("Required", "").strip() == "yes",
+            choices=tuple(row.get("Choices", "").split()),
+            description=row.get("Description", "").strip(),
+        )
+    return specs
+
+
+@functools.cache
+def glob_to_regex(glob: str) -> re.Pattern[str]:
+    """Compile a DEP-5 Files glob: "*" matches any text including "/", "?" one character.
+
+    A glob that names a directory also matches every file below it, so that
+    one paragraph can describe a model stored as a directory.
+    """
+    glob = glob.strip()
+    if glob.startswith("./"):
+        glob = glob[2:]
+    parts = []
+    for char in glob:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("^" + "".join(parts) + "(/.*)?$")
+
+
+def split_list(value: str) -> list[str]:
+    """Split a list field on newlines and commas."""
+    items = []
+    for line in value.splitlines():
+        items += [item.strip() for item in line.split(",") if item.strip()]
+    return items
+
+
+def _paragraph_chunks(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
+    """Split TEXT into paragraphs of (line number, line), dropping comments."""
+    chunks: list[tuple[int, list[tuple[int, str]]]] = []
+    current: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if current:
+                chunks.append((current[0][0], current))
+                current = []
+            continue
+        current.append((number, line))
+    if current:
+        chunks.append((current[0][0], current))
+    return chunks
+
+
+def _parse_chunk(start: int, lines: list[tuple[int, str]], defects: list[Defect]) -> Declaration:
+    fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
+    name = None
+    for number, line in lines:
+        if line[0] in " \t":
+            if name is None:
+                defects.append(Defect(tag="ml-models-syntax-error", context="continuation line without a field", line=number))
+                continue
+            stripped = line.strip()
+            fields[name] += "\n" + ("" if stripped == "." else stripped)
+            continue
+        match = FIELD_LINE.match(line)
+        if match is None:
+            defects.append(Defect(tag="ml-models-syntax-error", context=line.strip()[:60], line=number))
+            name = None
+            continue
+        name = match.group(1)
+        if name in fields:
+            defects.append(Defect(tag="ml-models-duplicate-field", context=name, line=number))
+        fields[name] = match.group(2).strip()
+        field_lines[name] = number
+    return Declaration(line=start, fields=fields, field_lines=field_lines)
+
+
+def _validate(declaration: Declaration, defects: list[Defect]) -> None:
+    specs = field_specs()
+    for name, value in declaration.fields.items():
+        line = declaration.field_lines[name]
+        spec = specs.get(name.lower())
+        if spec is None:
+            defects.append(Defect(tag="ml-models-unknown-field", context=name, line=line))
+            continue
+        if spec.name != name:
+            defects.append(Defect(tag="ml-models-unknown-field", context=f"{name} (did you mean {spec.name}?)", line=line))
+            continue
+        if not value.strip():
+            defects.append(Defect(tag="ml-models-invalid-value", context=f"{name} is empty", line=line))
+        elif spec.value == "choice" and value.strip() not in spec.choices:
+            defects.append(Defect(tag="ml-models-invalid-value", context=f"{name}: {value.strip()} (expected one of {', '.join(spec.choices)})", line=line))
+        elif spec.value == "tolerance" and not TOLERANCE.match(value):
+            defects.append(Defect(tag="ml-models-invalid-value", context=f"{name}: {value.strip()} (expected rtol=X atol=Y)", line=line))
+        elif spec.value == "command" and "\n" in value.strip():
+            defects.append(Defect(tag="ml-models-invalid-value", context=f"{name} spans several lines", line=line))
+    for spec in specs.values():
+        if spec.required and spec.name not in declaration.fields:
+            defects.append(Defect(tag="ml-models-missing-field", context=spec.name, line=declaration.line))
+    declaration.files = declaration.get("Files").split()
+
+
+def parse(text: str) -> tuple[list[Declaration], list[Defect]]:
+    """Parse debian/ml-models; return the paragraphs with Files and every defect."""
+    defects: list[Defect] = []
+    declarations = []
+    for start, lines in _paragraph_chunks(text):
+        declaration = _parse_chunk(start, lines, defects)
+        _validate(declaration, defects)
+        if declaration.files:
+            declarations.append(declaration)
+    return declarations, defects
+
+
+def tolerance(value: str) -> tuple[float, float] | None:
+    """Return (rtol, atol) from a Tolerance value, or None when it is invalid."""
+    if not TOLERANCE.match(value or ""):
+        return None
+    found = dict(re.findall(r"(rtol|atol)\s*=\s*([0-9.eE+-]+)", value))
+    try:
+        return float(found.get("rtol", "1e-5")), float(found.get("atol", "1e-8"))
+    except ValueError:
+        return None
+
+
+def declaration_for(declarations: list[Declaration], path: str) -> Declaration | None:
+    """Return the last paragraph whose Files match PATH, as DEP-5 does."""
+    found = None
+    for declaration in declarations:
+        if declaration.matches(path):
+            found = declaration
+    return found
