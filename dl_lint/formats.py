@@ -131,13 +131,17 @@ def rule(format_id: str) -> FormatRule:
 def identify(path: str, head: bytes) -> Detection | None:
     """Return the format of a file from its path and first bytes, or None.
 
-    A content match wins over a name match; formats that need a name as
-    confirmation match only when both agree.
+    Content and name together beat content alone, which beats a name alone:
+    protobuf-based formats share a structure, and only the name tells a
+    Core ML model from an ONNX one.  Formats that need a name as
+    confirmation never match on content alone.
     """
-    for candidate in rules():
-        if candidate.content_matches(head):
-            if candidate.confirm_names and not candidate.name_matches(path):
-                continue
+    by_content = [r for r in rules() if r.content_matches(head)]
+    for candidate in by_content:
+        if candidate.names and candidate.name_matches(path):
+            return Detection(rule=candidate, evidence="content")
+    for candidate in by_content:
+        if not candidate.confirm_names:
             return Detection(rule=candidate, evidence="content")
     for candidate in rules():
         if candidate.name_matches(path) and (candidate.name_only or not candidate.has_signature):

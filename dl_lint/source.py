@@ -273,8 +273,8 @@ def _tar_member(info: tarfile.TarInfo, archive: tarfile.TarFile, origin: str, pr
 
 TARBALL = re.compile(
     r"^(?P<name>[^_]+)_(?P<version>[^_]+?)"
-    r"\.(?P<part>orig|orig-(?P<component>[A-Za-z0-9][-A-Za-z0-9]*)|debian|tar)"
-    r"\.tar\.(?P<comp>gz|xz|bz2|lzma|zst)$"
+    r"(?:\.(?P<part>orig|orig-(?P<component>[A-Za-z0-9][-A-Za-z0-9]*)|debian))?"
+    r"\.tar\.(?P<comp>gz|xz|bz2|lzma)$"
 )
 DIFF = re.compile(r"^[^_]+_[^_]+\.diff\.gz$")
 
@@ -334,7 +334,7 @@ def _unpack_plan(fmt: str, names: list[str], dsc_path: Path) -> list[tuple[str, 
     plan: list[tuple[str, str, int]] = []
     if fmt == "3.0" or fmt == "1.0":
         for name, match in tarballs.items():
-            if match["part"] in ("orig", "tar"):
+            if match["part"] in ("orig", None):
                 plan.insert(0, (name, "", 1))
         for name, match in tarballs.items():
             component = match["component"]
