@@ -31,17 +31,25 @@ class EmbeddedLimits:
     min_values_marked: int
     markers: tuple[re.Pattern[bytes], ...]
     name_markers: tuple[re.Pattern[str], ...]
+    min_string_bytes: int
+    string_markers: tuple[re.Pattern[bytes], ...]
 
 
 @dataclass(frozen=True, kw_only=True)
 class EmbeddedWeights:
-    """What the scan found in one source file."""
+    """What the scan found in one source file.
+
+    ``encoding`` is "numeric-arrays" for arrays of literals, or
+    "string-literals" for a serialized model encoded in strings; then
+    ``values`` counts the bytes of the literals.
+    """
 
     arrays: int
     values: int
     share: float
     marker: str | None
     largest: str
+    encoding: str = "numeric-arrays"
 
 
 @functools.cache
@@ -57,6 +65,8 @@ def limits() -> EmbeddedLimits:
             min_values_marked=int(paragraph["Min-Values-Marked"]),
             markers=tuple(re.compile(m.encode()) for m in field_lines(paragraph.get("Markers"))),
             name_markers=tuple(re.compile(m) for m in field_lines(paragraph.get("Name-Markers"))),
+            min_string_bytes=int(paragraph["Min-String-Bytes"]),
+            string_markers=tuple(re.compile(m.encode()) for m in field_lines(paragraph.get("String-Markers"))),
         )
     except (KeyError, ValueError, re.error) as error:
         raise DataError(f"data/embedded-weights: invalid entry: {error}") from error
@@ -68,8 +78,34 @@ def is_candidate(path: str, size: int) -> bool:
     return path.endswith(rules.extensions) and 0 < size <= rules.max_size
 
 
+STRING_LITERAL = re.compile(rb'"((?:[^"\\\n]|\\.){64,})"')
+
+
 def scan(text: bytes) -> EmbeddedWeights | None:
     """Return the embedded weights found in TEXT, or None for ordinary code."""
+    return scan_arrays(text) or scan_strings(text)
+
+
+def scan_strings(text: bytes) -> EmbeddedWeights | None:
+    """Find a serialized model stored as long string literals, named as a model."""
+    rules = limits()
+    lengths = [len(m.group(1)) for m in STRING_LITERAL.finditer(text)]
+    total = sum(lengths)
+    if total < rules.min_string_bytes or total / len(text) < rules.min_share:
+        return None
+    for pattern in rules.string_markers:
+        found = pattern.search(text)
+        if found:
+            marker = found.group(0).decode("utf-8", "replace").strip()[:60]
+            return EmbeddedWeights(
+                arrays=len(lengths), values=total, share=round(total / len(text), 3),
+                marker=marker, largest="", encoding="string-literals",
+            )
+    return None
+
+
+def scan_arrays(text: bytes) -> EmbeddedWeights | None:
+    """Find trained weights stored as arrays of numeric literals."""
     rules = limits()
     arrays = 0
     values = 0

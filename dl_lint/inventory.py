@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from . import embedded, formats
-from .datafiles import field_lines, table
+from .datafiles import field_lines, table, word_list
 from .errors import DataError, FormatError, MissingDependencyError
 from .formats import HEAD_SIZE, FormatRule, _parse_magic
 from .model import ModelDetails
@@ -86,12 +86,20 @@ class ModelRecord:
 
     @property
     def is_model(self) -> bool:
-        """Return whether this is a model rather than a container that may hold one."""
+        """Return whether this is a model rather than a container that may hold one.
+
+        A container counts as a model when it stores several tensors (one
+        array alone is more often data than weights) or when its pickle
+        imports classes of a machine-learning library (data/ml-library-modules).
+        """
         if self.kind in ("model", "model-like", "embedded"):
             return True
-        if self.kind == "container" and self.details is not None:
-            return bool(self.details.tensor_count) or bool(self.details.imports)
-        return False
+        if self.kind != "container" or self.details is None:
+            return False
+        if (self.details.tensor_count or 0) >= 2:
+            return True
+        libraries = word_list("ml-library-modules")
+        return any(name.split(".", 1)[0] in libraries for name in self.details.imports)
 
 
 class ForwardReader:
@@ -305,8 +313,12 @@ class Scanner:
         found = embedded.scan(text)
         if found is None:
             return None
+        if found.encoding == "string-literals":
+            fmt, name = "c-string", "serialized model embedded in string literals"
+        else:
+            fmt, name = "c-array", "weights embedded in source code"
         return ModelRecord(
-            path=member.path, format="c-array", format_name="weights embedded in source code",
+            path=member.path, format=fmt, format_name=name,
             kind="embedded", size=member.size, evidence="content", files=[member.path], embedded=found,
         )
 
@@ -327,7 +339,7 @@ class Scanner:
         result = []
         for record in self.models:
             rule = None
-            if record.format not in ("c-array", "unknown"):
+            if record.format not in ("c-array", "c-string", "unknown"):
                 try:
                     rule = formats.rule(record.format)
                 except DataError:

@@ -30,7 +30,9 @@ def describe(model) -> str:
         words.append(f"{details.tensor_count} tensors")
     if details is not None and details.parameters is not None:
         words.append(f"{details.parameters} parameters")
-    if model.embedded is not None:
+    if model.embedded is not None and model.embedded.encoding == "string-literals":
+        words.append(f"{model.embedded.values} bytes in {model.embedded.arrays} string literals")
+    elif model.embedded is not None:
         words.append(f"{model.embedded.arrays} arrays")
         words.append(f"{model.embedded.values} values")
     if model.entropy is not None:

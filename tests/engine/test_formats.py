@@ -169,3 +169,26 @@ def test_formats_table_json_is_valid():
     assert len({r.id for r in rules}) == len(rules)
     assert all(r.kind in formats.KINDS for r in rules)
     assert json.dumps([r.id for r in rules])
+
+
+def _string_file(marker: str) -> bytes:
+    rng = random.Random(5)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    lines = "\n".join(
+        '    sout << "' + "".join(rng.choice(alphabet) for _ in range(76)) + '";' for _ in range(1200)
+    )
+    return f"// {marker}\nstd::string get_data() {{\n    std::ostringstream sout;\n{lines}\n}}\n".encode()
+
+
+def test_serialized_model_in_strings():
+    found = scan(_string_file("The base64 encoded data from the file 'face_detector.dat' we want to decode"))
+
+    assert found is not None
+    assert found.encoding == "string-literals"
+    assert found.arrays == 1200
+    assert found.values == 1200 * 76
+    assert found.marker == "face_detector.dat' we want to decode"
+
+
+def test_encoded_test_vectors_not_model():
+    assert scan(_string_file("Reference FFT output for the unit tests")) is None
