@@ -222,10 +222,15 @@ class Scanner:
         if member.problem:
             tag, context = member.problem
             self.member_problems.append((tag, context, member.path))
-        if member.kind != "file" or member.problem:
-            self.files[member.path] = entry
-            return
+        if member.path in self.files:
+            # A later member of the same name replaces the earlier one, as
+            # when tar unpacks; a hidden second copy is worth a hint.
+            self.member_problems.append(("source-member-duplicate", member.path, member.path))
+            self.models = [m for m in self.models if m.path != member.path]
+            self.text.pop(member.path, None)
         self.files[member.path] = entry
+        if member.kind != "file" or member.problem:
+            return
         try:
             with member.open() as raw:
                 self._read(member, raw, entry)

@@ -220,6 +220,8 @@ def read_tarball(
                     member = _tar_member(info, archive, path.name, prefix, strip)
                     if member is not None:
                         yield member
+                    if info.isreg():
+                        _drain_member(archive, info, member)
             reader.drain()
         except STREAM_ERRORS as error:
             log.debug("reading %s failed: %s", path, error)
@@ -231,6 +233,39 @@ def read_tarball(
             problems.append(
                 SourceProblem(tag="source-checksum-mismatch", context=f"{path.name} {expected[0]}")
             )
+
+
+class _KeepOpen:
+    """A tar member's file object that survives the consumer's ``with`` block.
+
+    The reader drains the member after the consumer is done, through the
+    same object, because tarfile can only move forward in a stream.
+    """
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+
+    def __enter__(self):
+        return self.handle
+
+    def __exit__(self, *exc_info) -> None:
+        return None
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+def _drain_member(archive: tarfile.TarFile, info: tarfile.TarInfo, member: Member | None) -> None:
+    """Read the rest of a regular member in large blocks.
+
+    tarfile would otherwise skip it by reading 10 KiB at a time without
+    noticing the end of the data, which takes minutes for a truncated
+    tarball whose member declares a huge size.  Reading it here raises
+    ReadError at the first short block instead.
+    """
+    handle = member.opener() if member is not None and member.opener else archive.extractfile(info)
+    while handle.read(1 << 20):
+        pass
 
 
 def _reason(error: BaseException) -> str:
@@ -252,7 +287,8 @@ def _tar_member(info: tarfile.TarInfo, archive: tarfile.TarFile, origin: str, pr
     if info.isreg():
         member.kind = "file"
         member.size = info.size
-        member.opener = lambda: archive.extractfile(info)
+        handle = _KeepOpen(archive.extractfile(info))
+        member.opener = lambda: handle
     elif info.isdir():
         member.kind = "dir"
     elif info.issym():

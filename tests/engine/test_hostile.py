@@ -1,0 +1,113 @@
+"""Hostile and damaged input: tags, never tracebacks, bounded memory."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tarfile
+import tracemalloc
+
+from dl_lint.package import load_package
+from dl_lint.source import open_source
+
+
+def _dsc_for(tmp_path, tarball):
+    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+    dsc = tmp_path / "demo_1.0.dsc"
+    dsc.write_text(
+        "Format: 3.0 (native)\nSource: demo\nVersion: 1.0\n"
+        f"Checksums-Sha256:\n {digest} {tarball.stat().st_size} {tarball.name}\n"
+        f"Files:\n 0 {tarball.stat().st_size} {tarball.name}\n"
+    )
+    return dsc
+
+
+def test_member_declaring_huge_size(tmp_path, lint):
+    header = tarfile.TarInfo("demo-1.0/model.onnx")
+    header.size = 100 * 1024**3
+    raw = header.tobuf(format=tarfile.GNU_FORMAT) + b"\x08\x07" + bytes(4094)
+    tarball = tmp_path / "demo_1.0.tar.gz"
+    import gzip
+    tarball.write_bytes(gzip.compress(raw))
+    dsc = _dsc_for(tmp_path, tarball)
+
+    tracemalloc.start()
+    hints = lint(dsc)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    assert [h[0] for h in hints if h[0].startswith("source-")] == ["source-file-unreadable", "source-tarball-unreadable"]
+    assert peak < 64 * 1024**2
+
+
+def test_fifo_in_tree_not_opened(make_tree, lint):
+    tree = make_tree({})
+    os.mkfifo(tree / "pipe.onnx")
+
+    hints = lint(tree)
+
+    assert not [h for h in hints if h[2] == "pipe.onnx"]
+
+
+def test_symlinked_debian_file_not_read(tmp_path, make_tree):
+    outside = tmp_path / "outside-control"
+    outside.write_text("Source: stolen\n")
+    tree = make_tree({})
+    (tree / "debian" / "control").unlink()
+    os.symlink(outside, tree / "debian" / "control")
+
+    package = load_package(open_source(str(tree)))
+
+    assert package.text("debian/control") is None
+    assert package.files["debian/control"].kind == "symlink"
+
+
+def test_unreadable_file_tagged(make_tree, lint):
+    tree = make_tree({"model.onnx": b"\x08\x07"})
+    target = tree / "model.onnx"
+    target.chmod(0)
+    if os.access(target, os.R_OK):  # root reads anything: use a directory entry that vanishes instead
+        target.unlink()
+        os.symlink("model-missing.onnx", target)
+
+    hints = lint(tree)
+
+    assert not [h for h in hints if h[0] == "model-file"]
+
+
+def test_empty_tarball_no_crash(tmp_path, lint):
+    tarball = tmp_path / "demo_1.0.tar.xz"
+    with tarfile.open(tarball, "w:xz"):
+        pass
+    dsc = _dsc_for(tmp_path, tarball)
+
+    hints = lint(dsc)
+
+    assert hints == []
+
+
+def test_garbage_tarball_tagged(tmp_path, lint):
+    tarball = tmp_path / "demo_1.0.tar.gz"
+    tarball.write_bytes(b"\x1f\x8b" + os.urandom(4096))
+    dsc = _dsc_for(tmp_path, tarball)
+
+    hints = lint(dsc)
+
+    assert [h[0] for h in hints] == ["source-tarball-unreadable"]
+    assert hints[0][1].startswith("demo_1.0.tar.gz (")
+
+
+def test_member_listed_twice(tmp_path, lint):
+    tarball = tmp_path / "demo_1.0.tar.gz"
+    with tarfile.open(tarball, "w:gz") as archive:
+        for data in (b"first", bytes.fromhex("202ff37a") + bytes(64)):
+            info = tarfile.TarInfo("demo-1.0/src/nn-0123456789ab.nnue")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    dsc = _dsc_for(tmp_path, tarball)
+
+    hints = lint(dsc)
+
+    assert [h for h in hints if h[0] == "model-file"] == [("model-file", "nnue, 68 B", "src/nn-0123456789ab.nnue")]
+    assert ("source-member-duplicate", "src/nn-0123456789ab.nnue", "src/nn-0123456789ab.nnue") in hints
