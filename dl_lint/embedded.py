@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from .datafiles import field_lines, table
 from .errors import DataError
 
-# An array definition up to its opening brace: "type name[...] = {".
-ARRAY_START = re.compile(rb"([A-Za-z_]\w*)\s*(?:\[[^\]\n]*\]\s*)+=\s*\{")
+# The end of an array declarator and the start of its initialiser: "] = {".
+ARRAY_INIT = re.compile(rb"\]\s*=\s*\{")
+# The declared name before the brackets, matched on the text of that line.
+ARRAY_NAME = re.compile(rb"([A-Za-z_]\w*)\s*(?:\[[^\]\n]*\]\s*)*\[[^\]\n]*$")
 NUMBER = re.compile(rb"[-+]?(?:0[xX][0-9a-fA-F]+|\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)[fFlLuU]*")
 
 
@@ -107,23 +109,29 @@ def scan_strings(text: bytes) -> EmbeddedWeights | None:
 def scan_arrays(text: bytes) -> EmbeddedWeights | None:
     """Find trained weights stored as arrays of numeric literals."""
     rules = limits()
+    if text.count(b",") < rules.min_values_marked:
+        return None  # too few literals for any array to matter; skip the regex work
     arrays = 0
     values = 0
     covered = 0
     largest = ("", 0)
-    for match in ARRAY_START.finditer(text):
+    for match in ARRAY_INIT.finditer(text):
+        line_start = text.rfind(b"\n", 0, match.start()) + 1
+        declarator = ARRAY_NAME.search(text, line_start, match.start())
         end = text.find(b"}", match.end())
-        if end < 0:
-            break
+        if declarator is None or end < 0:
+            continue
         body = text[match.end() : end]
-        count = len(NUMBER.findall(body))
-        if count == 0 or b"{" in body:
+        if b"{" in body:
+            continue
+        count = _count_literals(body)
+        if count == 0:
             continue
         arrays += 1
         values += count
-        covered += end - match.start()
+        covered += end - line_start
         if count > largest[1]:
-            largest = (match.group(1).decode("ascii", "replace"), count)
+            largest = (declarator.group(1).decode("ascii", "replace"), count)
     if not values:
         return None
     share = covered / len(text)
@@ -132,6 +140,25 @@ def scan_arrays(text: bytes) -> EmbeddedWeights | None:
     if values < needed or share < rules.min_share:
         return None
     return EmbeddedWeights(arrays=arrays, values=values, share=round(share, 3), marker=marker, largest=largest[0])
+
+
+# Characters of plain numeric initialisers: digits, signs, points, hex
+# digits and suffixes, separators and white space.
+_NUMERIC_CHARS = b"0123456789abcdefABCDEFxXuUlL.+-, \t\r\n"
+
+
+def _count_literals(body: bytes) -> int:
+    """Count the numeric literals of an initialiser body.
+
+    Bodies made only of numbers (generated weights) are counted by their
+    commas, at C speed; anything else goes through the literal regex.
+    """
+    if not body.translate(None, _NUMERIC_CHARS):
+        stripped = body.strip().rstrip(b",")
+        if not stripped or not any(48 <= byte <= 57 for byte in stripped[:64]):
+            return len(NUMBER.findall(body))
+        return stripped.count(b",") + 1
+    return len(NUMBER.findall(body))
 
 
 def _marker(text: bytes, array_name: str) -> str | None:

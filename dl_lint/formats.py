@@ -22,7 +22,7 @@ HEAD_SIZE = 64 * 1024
 PATTERN_WINDOW = 4096
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class FormatRule:
     """One compiled paragraph of data/formats."""
 
@@ -40,13 +40,22 @@ class FormatRule:
     training: str | None
     random_access: bool
 
+    @functools.cached_property
+    def _name_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """The Names globs compiled once: (for the base name, for the whole path)."""
+        def compile_globs(globs: list[str]) -> re.Pattern[str] | None:
+            return re.compile("|".join(fnmatch.translate(g) for g in globs)) if globs else None
+
+        return (
+            compile_globs([g for g in self.names if "/" not in g]),
+            compile_globs([g for g in self.names if "/" in g]),
+        )
+
     def name_matches(self, path: str) -> bool:
-        basename = path.rsplit("/", 1)[-1]
-        for glob in self.names:
-            target = path if "/" in glob else basename
-            if fnmatch.fnmatchcase(target, glob):
-                return True
-        return False
+        by_name, by_path = self._name_patterns
+        if by_name is not None and by_name.match(path.rsplit("/", 1)[-1]):
+            return True
+        return by_path is not None and by_path.match(path) is not None
 
     @property
     def has_signature(self) -> bool:
