@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from . import policy
 from .checks import Check, load_checks, load_tags_checked, run_checks
 from .hints import Hint, Pointer
 from .overrides import apply_overrides, parse_overrides
@@ -51,6 +52,7 @@ def lint_source(
 ) -> LintResult:
     """Lint the tree, .dsc or .changes at ARGUMENT under policy PROFILE."""
     started = time.perf_counter()
+    policy.load_profile(profile)  # an unknown profile is a usage error, before any reading
     package = load_package(open_source(argument))
     package.profile = profile
     read_done = time.perf_counter()

@@ -212,3 +212,14 @@ def test_include_dir_adds_check(capsys, tmp_path, nnue_tree):
     assert status == 0
     assert out.splitlines() == ["I: demo source: vendor-model-count 1"]
     EMITTED_TAGS.discard("vendor-model-count")
+
+
+def test_unknown_profile_exit_one(capsys, nnue_tree):
+    status, out, err = run_cli(capsys, "--profile", "nope", str(nnue_tree))
+
+    assert status == 1
+    assert out == ""
+    assert err == (
+        "dl-lint: error: unknown policy profile 'nope'; "
+        "available profiles: archive-practice, ml-policy, strict\n"
+    )
