@@ -256,6 +256,8 @@ class Scanner:
             record = None
             if not entry.is_text and member.size >= POSSIBLE_MODEL_MIN_SIZE and not is_known_non_model(head):
                 record = self._check_entropy(member, head, reader)
+            elif self._cacheable(member, entry):
+                self._source_text[member.path] = reader.read(member.size)
         reader.drain()
         entry.sha256 = digest.hexdigest()
         if record is not None:
@@ -263,12 +265,18 @@ class Scanner:
             self.models.append(record)
         self._cache(member, head, entry)
 
+    @staticmethod
+    def _cacheable(member: Member, entry: FileEntry) -> bool:
+        """Return whether the checks get this file's content: small text, or debian/."""
+        in_debian = member.path.startswith("debian/")
+        limit = DEBIAN_CACHE_LIMIT if in_debian else TEXT_CACHE_LIMIT
+        return member.size <= limit and (entry.is_text or in_debian)
+
     def _cache(self, member: Member, head: bytes, entry: FileEntry) -> None:
-        limit = DEBIAN_CACHE_LIMIT if member.path.startswith("debian/") else TEXT_CACHE_LIMIT
-        if member.size <= len(head) and member.size <= limit and (entry.is_text or member.path.startswith("debian/")):
-            self.text[member.path] = head
-        elif member.path in self._source_text:
+        if member.path in self._source_text:
             self.text[member.path] = self._source_text.pop(member.path)
+        elif member.size <= len(head) and self._cacheable(member, entry):
+            self.text[member.path] = head
 
     def _model_record(self, member: Member, rule: FormatRule, evidence: str) -> ModelRecord:
         return ModelRecord(

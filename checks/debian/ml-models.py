@@ -16,6 +16,8 @@ def run(package, hints) -> None:
         hints.emit(defect.tag, defect.context, path=mlmodels.PATH, line=defect.line)
 
     for declaration in declarations:
+        if declaration.get("Fetched-From"):
+            continue  # Files names where a downloaded model lands, not a package file
         for glob in declaration.files:
             pattern = mlmodels.glob_to_regex(glob)
             if not any(pattern.match(path) for path in package.files):

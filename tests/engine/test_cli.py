@@ -223,3 +223,15 @@ def test_unknown_profile_exit_one(capsys, nnue_tree):
         "dl-lint: error: unknown policy profile 'nope'; "
         "available profiles: archive-practice, ml-policy, strict\n"
     )
+
+
+def test_fetched_declaration_needs_no_file(capsys, make_tree):
+    tree = make_tree({
+        "debian/ml-models": "Files: ~/.cache/acme/detector.onnx\nFetched-From: https://example.org/detector.onnx\n"
+        "Fetched-Optional: detection is an optional feature\n",
+    })
+
+    status, out, _ = run_cli(capsys, str(tree), "--check", "debian/ml-models")
+
+    assert status == 0
+    assert out == ""

@@ -207,3 +207,14 @@ def test_unknown_input_kind_rejected(tmp_path):
 
     with pytest.raises(UsageError, match="expected a source tree, a .dsc or a .changes file"):
         open_source(str(other))
+
+
+def test_text_cache_keeps_files_past_head(make_tree):
+    long_text = "all: net\n" + "# filler line for a long Makefile\n" * 6000
+    tree = make_tree({"src/Makefile": long_text, "big.txt": "x" * (2 << 20)})
+
+    package = load_package(open_source(str(tree)))
+
+    assert len(long_text) > 64 * 1024
+    assert package.text("src/Makefile") == long_text
+    assert package.text("big.txt") is None
