@@ -24,6 +24,7 @@ from . import embedded, formats
 from .datafiles import field_lines, table, word_list
 from .errors import DataError, FormatError, MissingDependencyError
 from .formats import HEAD_SIZE, FormatRule, _parse_magic
+from .inspect._stream import is_seekable
 from .model import ModelDetails
 from .probes import looks_like_text
 from .source import STREAM_ERRORS, Member
@@ -311,8 +312,7 @@ class Scanner:
 
     def _random_access(self, raw: BinaryIO, reader: ForwardReader, member: Member) -> BinaryIO | None:
         """Return a seekable view of the member: the file itself, or a buffer."""
-        seekable = getattr(raw, "seekable", lambda: False)()
-        if seekable and isinstance(raw, io.BufferedReader):
+        if isinstance(raw, io.BufferedReader) and is_seekable(raw):
             raw.seek(0)
             return raw
         if member.size > RANDOM_ACCESS_LIMIT:
