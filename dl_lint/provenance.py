@@ -326,7 +326,7 @@ def _collect(model, context: _Context) -> Provenance:
     names = model_names(model)
     _from_declaration(provenance, context)
     _from_copyright(provenance, context, names, model.format)
-    _from_metadata(provenance, model)
+    _from_metadata(provenance, model, context)
     _from_documents(provenance, context, names)
     _from_own_text(provenance, context)
     _from_code(provenance, context, names)
@@ -471,7 +471,7 @@ def _from_copyright_text(provenance: Provenance, copyright_file: dep5.CopyrightF
 
 # Format metadata read by the inspectors (ONNX metadata_props, GGUF, safetensors, Keras).
 
-def _from_metadata(provenance: Provenance, model) -> None:
+def _from_metadata(provenance: Provenance, model, context: _Context) -> None:
     if model.details is None:
         return
     for key, value in sorted(model.details.metadata.items()):
@@ -482,10 +482,44 @@ def _from_metadata(provenance: Provenance, model) -> None:
                 expression=value.strip(), verdict=licenses.evaluate(value.strip()), evidence=evidence,
                 priority=PRIORITY_METADATA,
             ))
-        elif "dataset" in lowered or lowered in ("training_data", "trainer_spec.input"):
+        elif lowered == "trainer_spec.input":
+            for item in value.split(", "):
+                if item.strip():
+                    _add_trainer_input(provenance, context, model.path, item.strip(), evidence)
+        elif "dataset" in lowered or lowered == "training_data":
             for item in re.split(r"[,\n]", value):
                 if item.strip():
                     _add_named_data(provenance, item.strip(), evidence)
+
+
+def _add_trainer_input(provenance: Provenance, context: _Context, model_path: str, item: str, evidence: Evidence) -> None:
+    """Add a training input file that a model records (a SentencePiece TrainerSpec input).
+
+    The name is the path on the trainer's machine.  A package file of the
+    same base name, preferably beside the model, is taken as that input;
+    otherwise the path's directory names may name a known dataset.
+    """
+    base = posixpath.basename(item)
+    beside = posixpath.join(posixpath.dirname(model_path), base)
+    shipped = context.resolve(beside) or next(
+        (context.resolve(path) for path in sorted(context.package.files) if posixpath.basename(path) == base), None
+    )
+    if shipped:
+        expression, status, license_evidence = context.license_of(shipped)
+        provenance.add_data(DataFinding(
+            name=shipped, license=expression, status=status, location="shipped", evidence=evidence,
+            documented=license_evidence is not None,
+        ))
+        return
+    datasets = prose.datasets_in_path(item)
+    if datasets:
+        dataset = datasets[0]
+        provenance.add_data(DataFinding(
+            name=dataset.name, license=dataset.license, status=dataset.status,
+            location="unavailable" if dataset.public == "no" else "public", evidence=evidence, note=item,
+        ))
+        return
+    _add_named_data(provenance, item, evidence)
 
 
 def _add_named_data(provenance: Provenance, item: str, evidence: Evidence) -> None:
@@ -716,10 +750,10 @@ def _code_naming_model(provenance: Provenance, context: _Context, path: str, key
         # A test that loads this model and trains models of its kind from the
         # package's own data shows how a test model like it is made.
         # NOTE: this links the data the test trains with, which may differ from
-        # the data the shipped file was trained on: a SentencePiece model names
-        # its real input in the trainer_spec at the end of the file, and no
-        # inspector reads it yet (sentencepiece's test_ja_model.model names
-        # kyoto-train.ja of the KFTT corpus there).
+        # the data the shipped file was trained on.  A SentencePiece model
+        # names its real input in its TrainerSpec, which _from_metadata adds
+        # as well, so both appear (sentencepiece's test_ja_model.model names
+        # kyoto-train.ja of the KFTT corpus there, its tests use botchan.txt).
         data = training_code.data_files(path, text, context.exists)
         if data:
             first = references[0] if references else None

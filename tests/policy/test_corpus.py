@@ -145,11 +145,17 @@ def test_opus_dsc_agrees_with_tree(registry, lint):
 def test_sentencepiece_test_models(classified):
     _, classifications = classified("sentencepiece-0.1.97")
 
-    expected = ("Free: licence Apache-2.0, training data data/botchan.txt in the package (free), "
-                "training program python/test/sentencepiece_test.py")
+    # test_ja_model.model records the KFTT corpus (kyoto-train.ja) as its
+    # input in its TrainerSpec; the tests train on botchan.txt.
     assert contexts(classifications) == {
-        "python/test/test_ja_model.model": expected,
-        "python/test/test_model.model": expected,
+        "python/test/test_ja_model.model": (
+            "Free: licence Apache-2.0, training data KFTT, data/botchan.txt (free), "
+            "training program python/test/sentencepiece_test.py"
+        ),
+        "python/test/test_model.model": (
+            "Free: licence Apache-2.0, training data data/botchan.txt in the package (free), "
+            "training program python/test/sentencepiece_test.py"
+        ),
     }
 
 
