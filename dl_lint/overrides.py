@@ -45,8 +45,23 @@ class Override:
         text = hint.context
         if hint.pointer:
             text = f"{text} [{hint.pointer}]".strip()
-        pattern = "^" + ".*".join(re.escape(part) for part in self.context.split("*")) + "$"
-        return re.match(pattern, text) is not None or re.match(pattern, hint.context) is not None
+        pattern = context_pattern(self.context)
+        return pattern.match(text) is not None or pattern.match(hint.context) is not None
+
+
+def context_pattern(context: str) -> re.Pattern[str]:
+    """Compile an override context: "*" matches any text, "\\*" a literal star, as in lintian."""
+    parts = []
+    index = 0
+    while index < len(context):
+        char = context[index]
+        if char == "\\" and index + 1 < len(context):
+            parts.append(re.escape(context[index + 1]))
+            index += 2
+            continue
+        parts.append(".*" if char == "*" else re.escape(char))
+        index += 1
+    return re.compile("^" + "".join(parts) + "$")
 
 
 @dataclass(kw_only=True)

@@ -235,3 +235,18 @@ def test_fetched_declaration_needs_no_file(capsys, make_tree):
 
     assert status == 0
     assert out == ""
+
+
+def test_override_escaped_star_literal(capsys, make_tree):
+    tree = make_tree({
+        "src/nn-0123456789ab.nnue": NNUE,
+        "debian/source/lintian-overrides": "model-file nnue\\, \\* [src/nn-0123456789ab.nnue]\n",
+    })
+
+    _, out, _ = run_cli(capsys, str(tree), "--check", "models/inventory")
+
+    assert out.splitlines() == [
+        "I: demo source: dl-lint-override-unused model-file nnue\\, \\* [src/nn-0123456789ab.nnue] "
+        "[debian/source/lintian-overrides:1]",
+        "I: demo source: model-file nnue, 1.0 KiB [src/nn-0123456789ab.nnue]",
+    ]
