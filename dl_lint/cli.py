@@ -10,6 +10,7 @@ from . import __version__
 from .errors import DlLintError
 from .lint import DEFAULT_PROFILE, Registry, fails, lint_source
 from .output import write_ewi, write_json
+from .sarif import write_sarif
 
 
 EXIT_OK = 0
@@ -41,7 +42,7 @@ def build_parser(registry: Registry | None) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("inputs", nargs="*", metavar="PATH", help="unpacked source tree, .dsc or .changes file")
-    parser.add_argument("--format", choices=("ewi", "json"), default="ewi", help="output format (default: ewi, lintian's lines)")
+    parser.add_argument("--format", choices=("ewi", "json", "sarif"), default="ewi", help="output format (default: ewi, lintian's lines)")
     parser.add_argument("-i", "--info", action="store_true", help="explain each emitted tag once")
     parser.add_argument("--fail-on", choices=("error", "warning", "info", "pedantic", "none"), default="error",
                         help="lowest severity that makes the exit status 2 (default: error)")
@@ -55,6 +56,16 @@ def build_parser(registry: Registry | None) -> argparse.ArgumentParser:
     parser.add_argument("--no-override", action="store_true", help="ignore override files")
     parser.add_argument("--list-checks", action="store_true", help="list the checks and exit")
     parser.add_argument("--list-tags", action="store_true", help="list the tags and exit")
+    parser.add_argument("--retrain", action="store_true",
+                        help="also run each Retrain-Command of debian/ml-models in a sandbox and compare the runs")
+    parser.add_argument("--runs", type=int, default=2, metavar="N", help="runs per model with --retrain (default: 2)")
+    parser.add_argument("--report-dir", metavar="DIR",
+                        help="directory for the retrain report, models, logs and plots (default: a new temporary directory)")
+    parser.add_argument("--allow-no-sandbox", action="store_true",
+                        help="with --retrain, run package commands even where bwrap cannot isolate them")
+    parser.add_argument("--retrain-timeout", type=float, metavar="SECONDS",
+                        help="maximum wall-clock seconds of one retrain run; a smaller Retrain-Timeout wins "
+                        "(default: Retrain-Timeout, else 600)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log progress on stderr (twice for debug)")
     parser.add_argument("--version", action="version", version=f"dl-lint {__version__}")
     return parser
@@ -120,6 +131,13 @@ def _lint_all(args: argparse.Namespace, registry: Registry) -> int:
     results = []
     try:
         for argument in args.inputs:
+            if args.retrain:
+                from .retrain.runner import options_from_arguments, retrain_source
+
+                text = sys.stdout if args.format == "ewi" else sys.stderr
+                results.append(retrain_source(argument, registry, options_from_arguments(args, text), only=only,
+                                              use_overrides=not args.no_override, profile=args.profile))
+                continue
             results.append(
                 lint_source(argument, registry, only=only, use_overrides=not args.no_override, profile=args.profile)
             )
@@ -128,6 +146,8 @@ def _lint_all(args: argparse.Namespace, registry: Registry) -> int:
         return EXIT_ERROR
     if args.format == "json":
         write_json(results, sys.stdout)
+    elif args.format == "sarif":
+        write_sarif(results, sys.stdout, tags=registry.tags, severities=_severities(args))
     else:
         for result in results:
             write_ewi(result, sys.stdout, severities=_severities(args), tags=registry.tags,
