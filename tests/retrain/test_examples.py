@@ -24,6 +24,11 @@ from .conftest import EXAMPLES, NO_SANDBOX, Retrained
 HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 
 MODEL = "model/classifier.npz"
+# The shipped model was written with PyPI's NumPy 2.4 wheel on x86-64.
+# Other NumPy or BLAS builds (Debian's python3-numpy, for one) round the
+# training arithmetic differently in the last bits, so there the retrained
+# model matches the shipped one numerically, not byte for byte.
+SHIPPED_LEVELS = ("bit-by-bit", "numerically")
 TENSORS = ["hidden.bias", "hidden.weight", "output.bias", "output.weight"]
 # 2-8-1 perceptron: 8 + 16 + 1 + 8 weights.
 PARAMETERS = 33
@@ -67,10 +72,12 @@ def test_deterministic_hints(retrained):
 
     hints = _without_sandbox_tag(outcome.tags())
 
-    assert hints == [
-        ("retrain-reproduces-shipped-model", f"{MODEL} bit-by-bit", MODEL),
-        ("retrain-reproducible-bit-by-bit", MODEL, "debian/ml-models:8"),
+    assert [(tag, path) for tag, _, path in hints] == [
+        ("retrain-reproduces-shipped-model", MODEL),
+        ("retrain-reproducible-bit-by-bit", "debian/ml-models:8"),
     ]
+    assert hints[0][1] in [f"{MODEL} {level}" for level in SHIPPED_LEVELS]
+    assert hints[1][1] == MODEL
     assert ("model-file", "numpy-npz, 1.3 KiB, 4 tensors, 33 parameters", MODEL) in outcome.hints
     assert _problems(outcome.result.hints) == []
 
@@ -95,7 +102,7 @@ def test_deterministic_report(retrained):
     assert all(c["identical"] for c in curves["columns"])
     assert model["final-metrics"]["run 1"] == model["final-metrics"]["run 2"]
     assert model["final-metrics"]["run 1"]["epoch"] == 300.0
-    assert model["shipped-comparison"]["bytes-identical"] is True
+    assert model["shipped-comparison"]["beyond-tolerance"] == 0
 
 
 def test_numerical_hints(retrained):

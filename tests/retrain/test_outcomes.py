@@ -268,11 +268,14 @@ def test_dsc_input(tmp_path, retrain, box):
     dsc = build_dsc(tree, tmp_path)
 
     outcome = retrain(dsc, box)
+    tags = outcome.tags()
 
-    assert outcome.tags() == [
-        ("retrain-reproduces-shipped-model", "model/classifier.npz bit-by-bit", "model/classifier.npz"),
-        ("retrain-reproducible-bit-by-bit", "model/classifier.npz", "debian/ml-models:8"),
+    # Against the shipped file the level depends on the NumPy build (see test_examples).
+    assert [(tag, path) for tag, _, path in tags] == [
+        ("retrain-reproduces-shipped-model", "model/classifier.npz"),
+        ("retrain-reproducible-bit-by-bit", "debian/ml-models:8"),
     ]
+    assert tags[0][1] in ("model/classifier.npz bit-by-bit", "model/classifier.npz numerically")
 
 
 @pytest.mark.parametrize(("command", "output"), [
