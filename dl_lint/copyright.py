@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, kw_only=True)
 class Defect:
-    """A defect of debian/copyright: the tag to emit, its context and line."""
+    """A defect of a deb822 file in debian/ (copyright, control, ml-models): tag, context, line."""
 
     tag: str
     context: str

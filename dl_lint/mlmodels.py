@@ -12,11 +12,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from .copyright import Defect, scan_paragraphs
 from .datafiles import table
 
 PATH = "debian/ml-models"
 
-FIELD_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*):(.*)$")
 TOLERANCE = re.compile(r"^\s*(?:(rtol|atol)\s*=\s*([0-9.eE+-]+)\s*)+$")
 
 
@@ -50,15 +50,6 @@ class Declaration:
     def matches(self, path: str) -> bool:
         """Return whether PATH matches one of the Files globs."""
         return any(glob_to_regex(glob).match(path) for glob in self.files)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Defect:
-    """A defect of debian/ml-models: the tag to emit, its context and line."""
-
-    tag: str
-    context: str
-    line: int
 
 
 @functools.cache
@@ -105,49 +96,6 @@ def split_list(value: str) -> list[str]:
     return items
 
 
-def _paragraph_chunks(text: str) -> list[tuple[int, list[tuple[int, str]]]]:
-    """Split TEXT into paragraphs of (line number, line), dropping comments."""
-    chunks: list[tuple[int, list[tuple[int, str]]]] = []
-    current: list[tuple[int, str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("#"):
-            continue
-        if not line.strip():
-            if current:
-                chunks.append((current[0][0], current))
-                current = []
-            continue
-        current.append((number, line))
-    if current:
-        chunks.append((current[0][0], current))
-    return chunks
-
-
-def _parse_chunk(start: int, lines: list[tuple[int, str]], defects: list[Defect]) -> Declaration:
-    fields: dict[str, str] = {}
-    field_lines: dict[str, int] = {}
-    name = None
-    for number, line in lines:
-        if line[0] in " \t":
-            if name is None:
-                defects.append(Defect(tag="ml-models-syntax-error", context="continuation line without a field", line=number))
-                continue
-            stripped = line.strip()
-            fields[name] += "\n" + ("" if stripped == "." else stripped)
-            continue
-        match = FIELD_LINE.match(line)
-        if match is None:
-            defects.append(Defect(tag="ml-models-syntax-error", context=line.strip()[:60], line=number))
-            name = None
-            continue
-        name = match.group(1)
-        if name in fields:
-            defects.append(Defect(tag="ml-models-duplicate-field", context=name, line=number))
-        fields[name] = match.group(2).strip()
-        field_lines[name] = number
-    return Declaration(line=start, fields=fields, field_lines=field_lines)
-
-
 def _validate(declaration: Declaration, defects: list[Defect]) -> None:
     specs = field_specs()
     for name, value in declaration.fields.items():
@@ -175,14 +123,20 @@ def _validate(declaration: Declaration, defects: list[Defect]) -> None:
 
 def parse(text: str) -> tuple[list[Declaration], list[Defect]]:
     """Parse debian/ml-models; return the paragraphs with Files and every defect."""
-    defects: list[Defect] = []
+    chunks, defects = scan_paragraphs(text, "ml-models")
     declarations = []
-    for start, lines in _paragraph_chunks(text):
-        declaration = _parse_chunk(start, lines, defects)
+    for chunk in chunks:
+        fields = {name: _drop_dot_lines(value) for name, value in chunk.fields.items()}
+        declaration = Declaration(line=chunk.start, fields=fields, field_lines=dict(chunk.field_lines))
         _validate(declaration, defects)
         if declaration.files:
             declarations.append(declaration)
     return declarations, defects
+
+
+def _drop_dot_lines(value: str) -> str:
+    """Turn deb822's " ." blank-line markers in continuation lines into empty lines."""
+    return "\n".join("" if line == "." else line for line in value.split("\n"))
 
 
 def tolerance(value: str) -> tuple[float, float] | None:
