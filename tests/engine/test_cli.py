@@ -250,3 +250,41 @@ def test_override_escaped_star_literal(capsys, make_tree):
         "[debian/source/lintian-overrides:1]",
         "I: demo source: model-file nnue, 1.0 KiB [src/nn-0123456789ab.nnue]",
     ]
+
+
+def test_ml_models_defects_with_lines(capsys, make_tree):
+    tree = make_tree({
+        "src/nn-0123456789ab.nnue": NNUE,
+        "debian/ml-models": (
+            "Files: src/*.nnue\nComment: first\nComment: second\n\nTraining-Data: https://example.org/games\n"
+        ),
+    })
+
+    _, out, _ = run_cli(capsys, str(tree), "--check", "debian/ml-models")
+
+    assert out.splitlines() == [
+        "E: demo source: ml-models-duplicate-field Comment [debian/ml-models:3]",
+        "E: demo source: ml-models-missing-field Files [debian/ml-models:5]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (RuntimeError("unexpected state"), ("model-inspection-failed", "RuntimeError: unexpected state")),
+        ("missing", ("model-inspector-unavailable", "onnx (python3-onnx)")),
+    ],
+)
+def test_inspector_failures_reported(make_tree, lint, monkeypatch, error, expected):
+    import dl_lint.inspect.onnx as onnx_inspector
+    from dl_lint.errors import MissingDependencyError
+
+    def broken(stream, size):
+        raise MissingDependencyError("onnx", "python3-onnx") if error == "missing" else error
+
+    monkeypatch.setattr(onnx_inspector, "inspect", broken)
+    tree = make_tree({"model/net.onnx": bytes([0x08, 0x07, 0x12, 0x04]) + b"test"})
+
+    hints = lint(tree)
+
+    assert (expected[0], expected[1], "model/net.onnx") in hints
