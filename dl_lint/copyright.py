@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .globs import dep5_regex
+
 PATH = "debian/copyright"
 
 FIELD_LINE = re.compile(r"^([!-9;-~][!-9;-~]*):(.*)$")
@@ -278,13 +280,10 @@ def _python_debian_matchers(text: str, bad_lines: set[int], count: int, defects:
 
 
 def _glob_matcher(globs: tuple[str, ...]):
-    from debian.copyright import globs_to_re
-
-    try:
-        pattern = globs_to_re(globs)
-    except (ValueError, re.error):
-        return lambda path: False
-    return lambda path: bool(pattern.match(path))
+    # python-debian's globs_to_re backtracks exponentially on globs with
+    # many stars; dl_lint.globs compiles the same DEP-5 rules without that.
+    patterns = [dep5_regex(glob) for glob in globs]
+    return lambda path: any(pattern.match(path) for pattern in patterns)
 
 
 def parse(text: str) -> CopyrightFile:

@@ -116,10 +116,14 @@ def scan_arrays(text: bytes) -> EmbeddedWeights | None:
     covered = 0
     largest = ("", 0)
     for match in ARRAY_INIT.finditer(text):
-        line_start = text.rfind(b"\n", 0, match.start()) + 1
+        # The declarator is searched in a bounded window, and a missing "}"
+        # ends the scan, so a crafted line of many "] = {" stays linear.
+        line_start = max(text.rfind(b"\n", 0, match.start()) + 1, match.start() - 512)
         declarator = ARRAY_NAME.search(text, line_start, match.start())
         end = text.find(b"}", match.end())
-        if declarator is None or end < 0:
+        if end < 0:
+            break
+        if declarator is None:
             continue
         body = text[match.end() : end]
         if b"{" in body:

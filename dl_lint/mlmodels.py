@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .copyright import Defect, scan_paragraphs
 from .datafiles import table
+from .globs import dep5_regex
 
 PATH = "debian/ml-models"
 
@@ -67,25 +68,9 @@ def field_specs() -> dict[str, FieldSpec]:
     return specs
 
 
-@functools.cache
 def glob_to_regex(glob: str) -> re.Pattern[str]:
-    """Compile a DEP-5 Files glob: "*" matches any text including "/", "?" one character.
-
-    A glob that names a directory also matches every file below it, so that
-    one paragraph can describe a model stored as a directory.
-    """
-    glob = glob.strip()
-    if glob.startswith("./"):
-        glob = glob[2:]
-    parts = []
-    for char in glob:
-        if char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("^" + "".join(parts) + "(/.*)?$")
+    """Compile a Files glob; a glob naming a directory also matches every file below it."""
+    return dep5_regex(glob, directories=True)
 
 
 def split_list(value: str) -> list[str]:

@@ -14,6 +14,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from .globs import override_regex
 from .hints import Hint
 from .package import Package
 
@@ -45,23 +46,8 @@ class Override:
         text = hint.context
         if hint.pointer:
             text = f"{text} [{hint.pointer}]".strip()
-        pattern = context_pattern(self.context)
+        pattern = override_regex(self.context)
         return pattern.match(text) is not None or pattern.match(hint.context) is not None
-
-
-def context_pattern(context: str) -> re.Pattern[str]:
-    """Compile an override context: "*" matches any text, "\\*" a literal star, as in lintian."""
-    parts = []
-    index = 0
-    while index < len(context):
-        char = context[index]
-        if char == "\\" and index + 1 < len(context):
-            parts.append(re.escape(context[index + 1]))
-            index += 2
-            continue
-        parts.append(".*" if char == "*" else re.escape(char))
-        index += 1
-    return re.compile("^" + "".join(parts) + "$")
 
 
 @dataclass(kw_only=True)

@@ -339,7 +339,7 @@ def open_dsc(path: Path) -> Source:
     missing = [name for name, _, _ in plan if not (directory / name).is_file()]
     if missing:
         raise SourceError(f"{path}: file {missing[0]} named in the .dsc was not found beside it")
-    source.members = lambda: _dsc_members(directory, plan, files, source.problems)
+    source.members = lambda: _dsc_members(directory, plan, files, source.problems, source.source_format)
     return source
 
 
@@ -386,14 +386,18 @@ def _unpack_plan(fmt: str, names: list[str], dsc_path: Path) -> list[tuple[str, 
     return plan
 
 
-def _dsc_members(directory: Path, plan, files, problems) -> Iterator[Member]:
+def _dsc_members(directory: Path, plan, files, problems, fmt: str) -> Iterator[Member]:
+    has_debian_tarball = any(strip == 0 for _, _, strip in plan)
     for name, prefix, strip in plan:
         if strip < 0:
             yield from read_diff(directory / name, problems=problems)
-        else:
-            yield from read_tarball(
-                directory / name, prefix=prefix, strip=strip, problems=problems, expected=files.get(name)
-            )
+            continue
+        members = read_tarball(directory / name, prefix=prefix, strip=strip, problems=problems, expected=files.get(name))
+        if strip == 1 and not prefix and has_debian_tarball and fmt.startswith("3.0"):
+            # dpkg-source removes upstream's debian/ before unpacking the
+            # Debian tarball, so an upstream debian/ must not reach the checks.
+            members = (m for m in members if m.path != "debian" and not m.path.startswith("debian/"))
+        yield from members
 
 
 def read_diff(path: Path, *, problems: list[SourceProblem]) -> Iterator[Member]:

@@ -111,3 +111,56 @@ def test_member_listed_twice(tmp_path, lint):
 
     assert [h for h in hints if h[0] == "model-file"] == [("model-file", "nnue, 68 B", "src/nn-0123456789ab.nnue")]
     assert ("source-member-duplicate", "src/nn-0123456789ab.nnue", "src/nn-0123456789ab.nnue") in hints
+
+
+def test_protocol_zero_pickle_by_name(make_tree, lint):
+    tree = make_tree({"model.pkl": b"cos\nsystem\n(Vtouch /tmp/never-created\ntR."})
+
+    hints = lint(tree)
+
+    assert ("pickle-imports-code-execution", "os.system", "model.pkl") in hints
+
+
+def test_glob_with_many_stars_is_fast(make_tree, lint):
+    glob = "*a" * 12 + "*b"
+    tree = make_tree({
+        "debian/ml-models": f"Files: {glob}\n",
+        "debian/source/lintian-overrides": f"model-file {glob}\n",
+        "src/" + "a" * 200 + ".c": "int x;\n",
+    })
+
+    hints = lint(tree)
+
+    assert ("ml-models-files-match-nothing", glob, "debian/ml-models:1") in hints
+
+
+def test_c_line_of_open_initialisers_is_fast(make_tree, lint):
+    tree = make_tree({"src/weights.c": "a[]={," * 50000 + "\n"})
+
+    hints = lint(tree)
+
+    assert not [h for h in hints if h[0] == "embedded-model-weights"]
+
+
+def test_upstream_debian_dir_dropped_in_quilt(tmp_path, lint):
+    import subprocess
+
+    from tests.conftest import build_dsc, debian_files, write_tree
+
+    upstream = {
+        "src/main.c": "int main(void) { return 0; }\n",
+        "src/nn-0123456789ab.nnue": bytes.fromhex("202ff37a") + bytes(64),
+        "debian/source/lintian-overrides": "model-file\n",
+        "debian/control": "Source: upstream-own\n",
+    }
+    tree = write_tree(tmp_path / "demo-1.0", upstream)
+    subprocess.run(["tar", "-czf", str(tmp_path / "demo_1.0.orig.tar.gz"), "demo-1.0"], cwd=tmp_path, check=True)
+    for path in ("debian/source/lintian-overrides", "debian/control"):
+        (tree / path).unlink()
+    write_tree(tree, debian_files())
+    dsc = build_dsc(tree, tmp_path)
+
+    hints = lint(dsc)
+
+    assert ("model-file", "nnue, 68 B", "src/nn-0123456789ab.nnue") in hints
+    assert not [h for h in hints if h[0] == "source-member-duplicate"]
