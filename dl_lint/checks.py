@@ -58,7 +58,10 @@ def _load_module(name: str, path: Path) -> ModuleType:
         raise DataError(f"cannot load check {name} from {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:  # noqa: BLE001 - any error in a third-party check file
+        raise DataError(f"cannot load check {name} from {path}: {type(error).__name__}: {error}") from error
     if not callable(getattr(module, "run", None)):
         raise DataError(f"check {name} ({path}) defines no run(package, hints)")
     return module

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from . import __version__
@@ -158,5 +159,17 @@ def _lint_all(args: argparse.Namespace, registry: Registry) -> int:
 
 def run() -> None:
     """Entry point of the dl-lint program."""
-    sys.exit(main())
+    # File names from a package may hold any bytes: never fail on printing them.
+    sys.stdout.reconfigure(errors="backslashreplace")
+    try:
+        status = main()
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("dl-lint: error: interrupted", file=sys.stderr)
+        status = 130
+    except BrokenPipeError:
+        # The reader (such as head) went away: stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = EXIT_ERROR
+    sys.exit(status)
 

@@ -236,7 +236,9 @@ class Scanner:
             with member.open() as raw:
                 self._read(member, raw, entry)
         except STREAM_ERRORS as error:
-            self.member_problems.append(("source-file-unreadable", f"{member.path} ({error})", member.path))
+            # strerror, not str(error): the latter names the absolute path on this machine.
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.member_problems.append(("source-file-unreadable", f"{member.path} ({reason})", member.path))
 
     def _read(self, member: Member, raw: BinaryIO, entry: FileEntry) -> None:
         head = _read_head(raw, HEAD_SIZE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import TextIO
 
 from . import __version__
@@ -14,14 +15,24 @@ from .tags import CODES, TagInfo, explanation_text
 JSON_FORMAT_VERSION = 1
 
 
+# Control characters (newlines, escape sequences) from file names or file
+# contents would forge output lines or drive the terminal; print them escaped.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Return TEXT with control characters written as \\xNN escapes."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def ewi_line(result: LintResult, hint: Hint) -> str:
     """Return one hint as lintian prints it: ``E: pkg source: tag context [pointer]``."""
     code = "O" if hint.overridden else CODES[hint.severity]
-    parts = [f"{code}: {result.package.name} source: {hint.tag}"]
+    parts = [f"{code}: {printable(result.package.name)} source: {hint.tag}"]
     if hint.context:
-        parts.append(hint.context)
+        parts.append(printable(hint.context))
     if hint.pointer:
-        parts.append(f"[{hint.pointer}]")
+        parts.append(f"[{printable(str(hint.pointer))}]")
     return " ".join(parts)
 
 
@@ -35,7 +46,7 @@ def write_ewi(
         if hint.severity not in severities or (hint.overridden and not show_overrides):
             continue
         if hint.overridden and hint.override_comment:
-            out.write(f"N: {hint.override_comment}\n")
+            out.write(f"N: {printable(hint.override_comment)}\n")
         out.write(ewi_line(result, hint) + "\n")
         if info and hint.tag not in explained:
             explained.add(hint.tag)

@@ -322,10 +322,16 @@ def open_dsc(path: Path) -> Source:
     try:
         with open(path, "rb") as handle:
             dsc = deb822.Dsc(handle)
+        files = _dsc_files(dsc)
     except OSError as error:
         raise SourceError(f"cannot read {path}: {error.strerror}") from error
+    except (ValueError, KeyError, TypeError) as error:  # UnicodeDecodeError is a ValueError
+        raise SourceError(f"{path} is not a valid .dsc file: {type(error).__name__} while parsing it") from error
     if "Source" not in dsc or "Files" not in dsc:
         raise SourceError(f"{path} is not a valid .dsc file: Source or Files field missing")
+    outside = [name for name in files if "/" in name or name in ("", ".", "..")]
+    if outside:
+        raise SourceError(f"{path} names {outside[0]!r}, which is not a file beside the .dsc")
     source = Source(
         name=dsc["Source"],
         version=dsc.get("Version", ""),
@@ -334,7 +340,6 @@ def open_dsc(path: Path) -> Source:
         source_format=dsc.get("Format", "1.0").strip(),
     )
     directory = path.resolve().parent
-    files = _dsc_files(dsc)
     plan = _unpack_plan(source.source_format, list(files), path)
     missing = [name for name, _, _ in plan if not (directory / name).is_file()]
     if missing:
@@ -453,9 +458,13 @@ def open_changes(path: Path) -> Source:
     try:
         with open(path, "rb") as handle:
             changes = deb822.Changes(handle)
+        dscs = [entry["name"] for entry in changes.get("Files", []) or [] if entry["name"].endswith(".dsc")]
     except OSError as error:
         raise SourceError(f"cannot read {path}: {error.strerror}") from error
-    dscs = [entry["name"] for entry in changes.get("Files", []) or [] if entry["name"].endswith(".dsc")]
+    except (ValueError, KeyError, TypeError) as error:
+        raise SourceError(f"{path} is not a valid .changes file: {type(error).__name__} while parsing it") from error
+    if any("/" in name for name in dscs):
+        raise SourceError(f"{path} names {dscs[0]!r}, which is not a file beside the .changes")
     if not dscs:
         raise SourceError(f"{path} lists no .dsc file; dl-lint checks source uploads only")
     source = open_dsc(path.resolve().parent / dscs[0])
@@ -470,6 +479,8 @@ def open_source(argument: str) -> Source:
         return open_tree(path)
     if not path.exists():
         raise UsageError(f"{argument}: no such file or directory")
+    if not path.is_file():
+        raise UsageError(f"{argument}: not a regular file, a source tree, a .dsc or a .changes file")
     if path.suffix == ".dsc":
         return open_dsc(path)
     if path.suffix == ".changes":

@@ -8,6 +8,8 @@ import os
 import tarfile
 import tracemalloc
 
+import pytest
+
 from dl_lint.package import load_package
 from dl_lint.source import open_source
 
@@ -164,3 +166,59 @@ def test_upstream_debian_dir_dropped_in_quilt(tmp_path, lint):
 
     assert ("model-file", "nnue, 68 B", "src/nn-0123456789ab.nnue") in hints
     assert not [h for h in hints if h[0] == "source-member-duplicate"]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (bytes(range(256)) * 4, "is not a valid .dsc file"),
+        (b"Format: 3.0 (native)\nSource: demo\nVersion: 1.0\nFiles:\n 0123\n", "is not a valid .dsc file"),
+        (b"Format: 3.0 (native)\nSource: demo\nVersion: 1.0\nFiles:\n 0 10 ../demo_1.0.tar.xz\n", "which is not a file beside the .dsc"),
+    ],
+)
+def test_broken_dsc_one_line_error(tmp_path, content, message):
+    from dl_lint.errors import SourceError
+
+    dsc = tmp_path / "demo_1.0.dsc"
+    dsc.write_bytes(content)
+
+    with pytest.raises(SourceError, match=message):
+        open_source(str(dsc))
+
+
+def test_fifo_dsc_rejected(tmp_path):
+    from dl_lint.errors import UsageError
+
+    fifo = tmp_path / "demo_1.0.dsc"
+    os.mkfifo(fifo)
+
+    with pytest.raises(UsageError, match="not a regular file"):
+        open_source(str(fifo))
+
+
+def test_control_characters_escaped_in_output(make_tree, capsys):
+    from dl_lint import cli
+
+    tree = make_tree({"src/nn-\nE: demo source: fake-tag \x1b[31m.nnue": bytes.fromhex("202ff37a") + bytes(64)})
+
+    cli.main([str(tree), "--check", "models/inventory"])
+    out = capsys.readouterr().out
+
+    assert out.splitlines() == [
+        "I: demo source: model-file nnue, 68 B [src/nn-\\x0aE: demo source: fake-tag \\x1b[31m.nnue]"
+    ]
+
+
+def test_broken_include_check_one_line_error(tmp_path, capsys):
+    from dl_lint import cli
+
+    include = tmp_path / "vendor"
+    (include / "checks").mkdir(parents=True)
+    (include / "checks" / "broken.py").write_text("def run(package, hints)\n")
+
+    status = cli.main(["--include-dir", str(include), str(tmp_path)])
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith(f"dl-lint: error: cannot load check broken from {include / 'checks' / 'broken.py'}: SyntaxError")
+    assert len(err.splitlines()) == 1
