@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 TEXT_CACHE_LIMIT = 1 << 20
 # Files under debian/ are kept up to this size, text or not.
 DEBIAN_CACHE_LIMIT = 4 << 20
+# All cached text of one package together stays below this; files past
+# it are not given to the checks (debian/ files always are).
+TEXT_CACHE_BUDGET = 256 << 20
 # Members of a tarball whose inspector needs a seekable file are buffered
 # in memory up to this size; larger ones are reported as not inspected.
 RANDOM_ACCESS_LIMIT = 512 << 20
@@ -214,6 +217,8 @@ class Scanner:
     member_problems: list[tuple[str, str, str]] = field(default_factory=list)
     # Sources read in full by the embedded-weights scan, kept for the cache.
     _source_text: dict[str, bytes] = field(default_factory=dict)
+    cached_bytes: int = 0
+    cache_full: bool = False
 
     def add(self, member: Member) -> None:
         entry = FileEntry(
@@ -268,18 +273,25 @@ class Scanner:
             self.models.append(record)
         self._cache(member, head, entry)
 
-    @staticmethod
-    def _cacheable(member: Member, entry: FileEntry) -> bool:
+    def _cacheable(self, member: Member, entry: FileEntry) -> bool:
         """Return whether the checks get this file's content: small text, or debian/."""
         in_debian = member.path.startswith("debian/")
         limit = DEBIAN_CACHE_LIMIT if in_debian else TEXT_CACHE_LIMIT
+        if not in_debian and self.cached_bytes + member.size > TEXT_CACHE_BUDGET:
+            if not self.cache_full:
+                log.warning("text cache budget of %d MiB reached at %s; later text files are not checked",
+                            TEXT_CACHE_BUDGET >> 20, member.path)
+                self.cache_full = True
+            return False
         return member.size <= limit and (entry.is_text or in_debian)
 
     def _cache(self, member: Member, head: bytes, entry: FileEntry) -> None:
-        if member.path in self._source_text:
-            self.text[member.path] = self._source_text.pop(member.path)
-        elif member.size <= len(head) and self._cacheable(member, entry):
-            self.text[member.path] = head
+        data = self._source_text.pop(member.path, None)
+        if data is None and member.size <= len(head) and self._cacheable(member, entry):
+            data = head
+        if data is not None:
+            self.text[member.path] = data
+            self.cached_bytes += len(data)
 
     def _model_record(self, member: Member, rule: FormatRule, evidence: str) -> ModelRecord:
         return ModelRecord(
@@ -323,7 +335,7 @@ class Scanner:
 
     def _scan_source(self, member: Member, reader: ForwardReader) -> ModelRecord | None:
         text = reader.read(embedded.limits().max_size)
-        if member.size <= TEXT_CACHE_LIMIT:
+        if member.size <= TEXT_CACHE_LIMIT and self.cached_bytes + len(text) <= TEXT_CACHE_BUDGET:
             self._source_text[member.path] = text
         found = embedded.scan(text)
         if found is None:

@@ -313,6 +313,8 @@ TARBALL = re.compile(
     r"\.tar\.(?P<comp>gz|xz|bz2|lzma)$"
 )
 DIFF = re.compile(r"^[^_]+_[^_]+\.diff\.gz$")
+# A format 1.0 diff is read into memory whole; real ones are a few MiB.
+DIFF_LIMIT = 32 << 20
 
 
 def open_dsc(path: Path) -> Source:
@@ -415,7 +417,10 @@ def read_diff(path: Path, *, problems: list[SourceProblem]) -> Iterator[Member]:
 
     try:
         with gzip.open(path, "rb") as handle:
-            text = handle.read(256 << 20)
+            text = handle.read(DIFF_LIMIT + 1)
+        if len(text) > DIFF_LIMIT:
+            problems.append(SourceProblem(tag="source-tarball-unreadable", context=f"{path.name} (larger than {DIFF_LIMIT >> 20} MiB unpacked; not read)"))
+            return
     except STREAM_ERRORS as error:
         problems.append(SourceProblem(tag="source-tarball-unreadable", context=f"{path.name} ({_reason(error)})"))
         return

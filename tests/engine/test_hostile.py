@@ -222,3 +222,16 @@ def test_broken_include_check_one_line_error(tmp_path, capsys):
     assert status == 1
     assert err.startswith(f"dl-lint: error: cannot load check broken from {include / 'checks' / 'broken.py'}: SyntaxError")
     assert len(err.splitlines()) == 1
+
+
+def test_text_cache_budget_bounds_memory(make_tree, monkeypatch):
+    from dl_lint import inventory
+
+    monkeypatch.setattr(inventory, "TEXT_CACHE_BUDGET", 3000)
+    tree = make_tree({f"doc/{index}.txt": "x" * 1000 + "\n" for index in range(10)})
+
+    package = load_package(open_source(str(tree)))
+
+    cached = [path for path in package.text_files() if path.startswith("doc/")]
+    assert cached == ["doc/0.txt", "doc/1.txt"]
+    assert package.text("debian/control").startswith("Source: demo")
