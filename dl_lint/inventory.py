@@ -27,7 +27,7 @@ from .formats import HEAD_SIZE, FormatRule, _parse_magic
 from .inspect._stream import is_seekable
 from .model import ModelDetails
 from .probes import looks_like_text
-from .source import STREAM_ERRORS, Member
+from .source import STREAM_ERRORS, Member, open_member_decompressed
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +258,7 @@ class Scanner:
         elif (inner := _inner_head(member.path, head)) and (inner_detection := formats.identify(*inner)):
             record = self._model_record(member, inner_detection.rule, inner_detection.evidence)
             record.compressed = member.path.rsplit(".", 1)[-1]
+            self._inspect_compressed(record, inner_detection.rule, reader, member)
         elif embedded.is_candidate(member.path, member.size) and entry.is_text:
             record = self._scan_source(member, reader)
         else:
@@ -308,9 +309,27 @@ class Scanner:
             if stream is None:
                 record.problem = ("model-needs-random-access", f"{member.path} ({member.size} bytes)")
                 return
+        self._run_inspector(record, rule, stream, member.size, member)
+
+    def _inspect_compressed(self, record: ModelRecord, rule: FormatRule, reader: ForwardReader, member: Member) -> None:
+        """Inspect the content of a .gz, .bz2 or .xz model, decompressed in memory up to a cap."""
+        if not rule.inspector:
+            return
+        try:
+            with open_member_decompressed(reader, member.path) as stream:  # type: ignore[arg-type]
+                data = stream.read(RANDOM_ACCESS_LIMIT + 1)
+        except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as error:
+            record.problem = ("model-file-corrupt", f"{member.path}: cannot decompress ({error})")
+            return
+        if len(data) > RANDOM_ACCESS_LIMIT:
+            record.problem = ("model-needs-random-access", f"{member.path} (over {RANDOM_ACCESS_LIMIT >> 20} MiB decompressed)")
+            return
+        self._run_inspector(record, rule, io.BytesIO(data), len(data), member)
+
+    def _run_inspector(self, record: ModelRecord, rule: FormatRule, stream: BinaryIO, size: int, member: Member) -> None:
         try:
             module = importlib.import_module(f"dl_lint.inspect.{rule.inspector}")
-            record.details = module.inspect(stream, member.size)
+            record.details = module.inspect(stream, size)
         except FormatError as error:
             record.problem = (error.tag, str(error))
         except MissingDependencyError as error:

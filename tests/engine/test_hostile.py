@@ -235,3 +235,18 @@ def test_text_cache_budget_bounds_memory(make_tree, monkeypatch):
     cached = [path for path in package.text_files() if path.startswith("doc/")]
     assert cached == ["doc/0.txt", "doc/1.txt"]
     assert package.text("debian/control").startswith("Source: demo")
+
+
+@pytest.mark.parametrize("name", ["evil.joblib.gz", "evil.pt.gz", "evil.pkl.bz2", "evil.pkl.xz"])
+def test_compressed_pickle_walked(make_tree, lint, name):
+    import bz2
+    import gzip
+    import lzma
+
+    payload = b"\x80\x02cos\nsystem\nq\x00X\x0e\x00\x00\x00touch /tmp/x-yq\x01\x85q\x02Rq\x03."
+    compress = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[name.rsplit(".", 1)[1]]
+    tree = make_tree({f"models/{name}": compress(payload)})
+
+    hints = lint(tree)
+
+    assert ("pickle-imports-code-execution", "os.system", f"models/{name}") in hints
