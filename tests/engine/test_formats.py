@@ -21,6 +21,7 @@ SAMPLES = {
     "tflite": ("m", b"\x1c\x00\x00\x00TFL3" + bytes(32)),
     "keras": ("model.keras", b"PK\x03\x04" + bytes(26) + b"config.json"),
     "pytorch-zip": ("model.bin", b"PK\x03\x04" + bytes(22) + b"\x0a\x00\x00\x00" + b"archive/data.pkl"),
+    "pytorch-zip-named": ("model.pth", b"PK\x03\x04" + bytes(26) + b"archive/version"),
     "numpy-npz": ("weights", b"PK\x03\x04" + bytes(26) + b"W.npy"),
     "hdf5": ("x", b"\x89HDF\r\n\x1a\n" + bytes(32)),
     "numpy-npy": ("x", b"\x93NUMPY\x01\x00"),

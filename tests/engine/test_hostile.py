@@ -250,3 +250,17 @@ def test_compressed_pickle_walked(make_tree, lint, name):
     hints = lint(tree)
 
     assert ("pickle-imports-code-execution", "os.system", f"models/{name}") in hints
+
+
+def test_torch_zip_data_pkl_not_first(make_tree, lint):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("archive/version", "3\n")
+        archive.writestr("archive/data.pkl", b"\x80\x02cposix\nsystem\nX\x02\x00\x00\x00idq\x00\x85R.")
+    tree = make_tree({"model.pt": buffer.getvalue()})
+
+    hints = lint(tree)
+
+    assert ("pickle-imports-code-execution", "posix.system", "model.pt") in hints
