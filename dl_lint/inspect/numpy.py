@@ -71,7 +71,9 @@ def _literal_dict(text: str, offset: int) -> dict:
     try:
         value = ast.literal_eval(tree.body)
     except (ValueError, TypeError, SyntaxError, RecursionError) as error:
-        raise corrupt(f".npy header contains more than literals: {error}", offset) from error
+        # The message of literal_eval names an AST node with its memory
+        # address, which would make the hint's context differ on each run.
+        raise corrupt(f".npy header contains more than literals ({type(error).__name__})", offset) from error
     return value
 
 
