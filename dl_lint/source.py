@@ -269,6 +269,10 @@ def _drain_member(archive: tarfile.TarFile, info: tarfile.TarInfo, member: Membe
 
 
 def _reason(error: BaseException) -> str:
+    if isinstance(error, tarfile.StreamError):
+        # tarfile says "seeking backwards is not allowed" when a member's
+        # data ended early and the stream cannot be resynchronised.
+        return "truncated or damaged member data"
     text = str(error) or type(error).__name__
     return text.splitlines()[0][:120]
 
