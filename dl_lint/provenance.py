@@ -32,6 +32,9 @@ from dataclasses import dataclass, field
 from . import copyright as dep5
 from . import licenses, prose, training_code
 
+# Evidence source of findings the maintainer declared in debian/ml-models.
+DECLARATION = "debian/ml-models"
+
 log = logging.getLogger(__name__)
 
 TEST_DIRECTORIES = frozenset({
@@ -165,6 +168,11 @@ class Provenance:
         return min(self.licenses, key=lambda finding: finding.priority, default=None)
 
     def add_data(self, finding: DataFinding) -> None:
+        # The maintainer's Training-Data declaration supersedes what dl-lint
+        # infers from metadata, documents and code.
+        declared = any(existing.evidence.source == DECLARATION for existing in self.data)
+        if declared and finding.evidence.source != DECLARATION:
+            return
         if not any(existing.name == finding.name and existing.license == finding.license
                    and existing.location == finding.location for existing in self.data):
             self.data.append(finding)
@@ -347,7 +355,7 @@ def _from_declaration(provenance: Provenance, context: _Context) -> None:
     lines = declaration.field_lines
 
     def evidence(name: str) -> Evidence:
-        return Evidence(source="debian/ml-models", path="debian/ml-models", line=lines.get(name), field=name)
+        return Evidence(source=DECLARATION, path="debian/ml-models", line=lines.get(name), field=name)
 
     if declaration.get("License"):
         expression = declaration.get("License").splitlines()[0]

@@ -288,3 +288,19 @@ def test_inspector_failures_reported(make_tree, lint, monkeypatch, error, expect
     hints = lint(tree)
 
     assert (expected[0], expected[1], "model/net.onnx") in hints
+
+
+def test_quick_start_example_output(capsys):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "hello-onnx"
+
+    status, out, _ = run_cli(capsys, str(example))
+
+    assert status == 2
+    assert out.splitlines() == [
+        "E: hello-onnx source: model-category-not-allowed-in-area ToxicCandy in main (allowed: non-free) [model/digits.onnx]",
+        "C: hello-onnx source: model-category-toxiccandy ToxicCandy: no training program found [model/digits.onnx]",
+        "I: hello-onnx source: model-file onnx, 2.8 KiB, 2 tensors, 650 parameters [model/digits.onnx]",
+        "W: hello-onnx source: model-without-training-program none found [model/digits.onnx]",
+    ]
