@@ -159,7 +159,8 @@ def _lint_all(args: argparse.Namespace, registry: Registry) -> int:
 
 def run() -> None:
     """Entry point of the dl-lint program."""
-    # File names from a package may hold any bytes: never fail on printing them.
+    # File names from a package may contain any bytes, so characters the
+    # terminal encoding lacks are printed as backslash escapes.
     sys.stdout.reconfigure(errors="backslashreplace")
     try:
         status = main()

@@ -1,9 +1,10 @@
-"""Find trained weights embedded in C and C++ sources as numeric arrays.
+"""Find trained weights embedded in C and C++ sources.
 
 Generators such as opus's dump scripts write a checkpoint out as arrays of
 literals.  A file counts as embedded weights when its array initialisers
-hold many numeric literals and cover most of the file; the limits and the
-markers of generated files are in data/embedded-weights.
+contain many numeric literals and cover most of the file.  A serialized
+model can also be stored as long string literals (base64, for example).
+The limits and the markers of generated files are in data/embedded-weights.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ class EmbeddedLimits:
 
 @dataclass(frozen=True, kw_only=True)
 class EmbeddedWeights:
-    """What the scan found in one source file.
+    """The result of scanning one source file.
 
     ``encoding`` is "numeric-arrays" for arrays of literals, or
     "string-literals" for a serialized model encoded in strings; then

@@ -80,7 +80,7 @@ class Detection:
     evidence: str
 
 
-def _parse_magic(line: str, fmt: str) -> tuple[int, bytes]:
+def parse_magic(line: str, fmt: str) -> tuple[int, bytes]:
     offset_text, _, signature = line.partition(" ")
     try:
         offset = int(offset_text)
@@ -110,7 +110,7 @@ def _compile(paragraph: dict[str, str]) -> FormatRule:
         id=fmt,
         name=paragraph.get("Name", fmt).strip(),
         kind=kind,
-        magic=tuple(_parse_magic(line, fmt) for line in field_lines(paragraph.get("Magic"))),
+        magic=tuple(parse_magic(line, fmt) for line in field_lines(paragraph.get("Magic"))),
         patterns=patterns,
         names=tuple(field_lines(paragraph.get("Names"))),
         probe=probe,
@@ -141,7 +141,7 @@ def identify(path: str, head: bytes) -> Detection | None:
     """Return the format of a file from its path and first bytes, or None.
 
     Content and name together beat content alone, which beats a name alone:
-    protobuf-based formats share a structure, and only the name tells a
+    protobuf-based formats share a structure, and only the name separates a
     Core ML model from an ONNX one.  Formats that need a name as
     confirmation never match on content alone.
     """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, kw_only=True, order=True)
 class Pointer:
-    """Where a hint points: a path in the source package and an optional line."""
+    """The location a hint points at: a path in the source package and an optional line."""
 
     path: str
     line: int | None = None

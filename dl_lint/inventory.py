@@ -1,14 +1,16 @@
 """The model inventory: every model file of a package, found in one pass.
 
 ``Scanner.add`` is called once per member, in the order the source yields
-them, and reads each file at most once: the first bytes decide the format,
-the inspector reads on from there, and the rest is hashed.  Small text
+them, and reads each file forward once: the first bytes decide the format,
+the inspector reads on from there, and the rest is hashed.  Formats that
+need random access get an in-memory copy of the member instead.  Small text
 files are kept for the checks; nothing else stays in memory.
 """
 
 from __future__ import annotations
 
 import bz2
+import functools
 import hashlib
 import importlib
 import io
@@ -23,7 +25,7 @@ from typing import BinaryIO
 from . import embedded, formats
 from .datafiles import field_lines, table, word_list
 from .errors import DataError, FormatError, MissingDependencyError
-from .formats import HEAD_SIZE, FormatRule, _parse_magic
+from .formats import HEAD_SIZE, FormatRule, parse_magic
 from .inspect._stream import is_seekable
 from .model import ModelDetails
 from .probes import looks_like_text
@@ -46,7 +48,9 @@ POSSIBLE_MODEL_MIN_SIZE = 1 << 20
 # Bits per byte over the first bytes of a file at or above which an
 # unknown binary file is reported as a possible model.
 POSSIBLE_MODEL_ENTROPY = 7.0
-ENTROPY_SAMPLE = 4 << 20
+# Entropy is measured on this much of the start of the file: 256 byte
+# counts over the sample run on every large unknown binary file.
+ENTROPY_SAMPLE = 1 << 20
 CHUNK = 1 << 20
 
 
@@ -169,23 +173,18 @@ def entropy(data: bytes) -> float:
     return result
 
 
-def _signatures() -> list[tuple[int, bytes]]:
+@functools.cache
+def _signatures() -> tuple[tuple[int, bytes], ...]:
     signatures = []
     for paragraph in table("file-signatures"):
         for line in field_lines(paragraph.get("Magic")):
-            signatures.append(_parse_magic(line, paragraph.get("Type", "?")))
-    return signatures
-
-
-_KNOWN_SIGNATURES: list[tuple[int, bytes]] | None = None
+            signatures.append(parse_magic(line, paragraph.get("Type", "?")))
+    return tuple(signatures)
 
 
 def is_known_non_model(head: bytes) -> bool:
     """Return whether HEAD starts like a common file type that is not a model."""
-    global _KNOWN_SIGNATURES
-    if _KNOWN_SIGNATURES is None:
-        _KNOWN_SIGNATURES = _signatures()
-    return any(head[o : o + len(s)] == s for o, s in _KNOWN_SIGNATURES)
+    return any(head[offset : offset + len(signature)] == signature for offset, signature in _signatures())
 
 
 DECOMPRESSORS = {

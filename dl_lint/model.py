@@ -1,4 +1,4 @@
-"""What an inspector learns about one model file, without running it."""
+"""The findings of a format inspector on one model file, read without running it."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class ModelDetails:
     ``tensors`` may be truncated for huge models; ``tensor_count`` and
     ``parameters`` then still give the totals.  ``imports`` lists every
     callable a pickle stream references, as ``module.name``.  ``problems``
-    holds (tag, context) pairs the inspector wants reported, such as an
+    contains (tag, context) pairs the inspector wants reported, such as an
     unsafe pickle import or an external-data path leaving the package.
     """
 

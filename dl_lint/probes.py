@@ -150,7 +150,7 @@ def probe_safetensors(head: bytes) -> bool:
     if length + 8 <= len(head):
         try:
             return isinstance(json.loads(head[8 : 8 + length]), dict)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: deeply nested JSON
             return False
     return True
 

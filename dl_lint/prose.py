@@ -147,8 +147,11 @@ def _paragraph_at(text: str, offset: int) -> str:
     its paragraph is, as in a table of datasets under a "dataset" header.
     """
     start = text.rfind("\n\n", 0, offset)
+    start = start + 1 if start >= 0 else 0
     end = text.find("\n\n", offset)
-    return text[start + 1 if start >= 0 else 0:end if end >= 0 else len(text)]
+    if end < 0:
+        end = len(text)
+    return text[start:end]
 
 
 def _ruled_out(sentence: str, start: int, end: int) -> bool:

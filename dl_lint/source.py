@@ -3,7 +3,7 @@
 An unpacked tree, a .dsc with its tarballs, and a .changes naming a .dsc
 all give the same sequence of ``Member`` objects with paths relative to the
 top of the unpacked source.  Tarballs are read once, in stream order, and
-never unpacked to disk; a member's content can be read only while the
+never unpacked to disk.  So a member's content can be read only while the
 iteration is on that member.
 """
 
@@ -270,7 +270,7 @@ def _drain_member(archive: tarfile.TarFile, info: tarfile.TarInfo, member: Membe
 
 def _reason(error: BaseException) -> str:
     if isinstance(error, tarfile.StreamError):
-        # tarfile says "seeking backwards is not allowed" when a member's
+        # tarfile raises "seeking backwards is not allowed" when a member's
         # data ended early and the stream cannot be resynchronised.
         return "truncated or damaged member data"
     text = str(error) or type(error).__name__

@@ -1,6 +1,6 @@
 """Tag descriptions: lintian-format .tag files under data/tags/.
 
-Each file holds one deb822 paragraph with lintian's fields Tag, Severity,
+Each file contains one deb822 paragraph with lintian's fields Tag, Severity,
 Check, Explanation and See-Also.  The Check field is how a check declares
 the tags it may emit; emitting any other tag is an internal error.
 """

@@ -1,8 +1,9 @@
 """Shared fixtures: build source packages in tmp_path and lint them.
 
-The session also records every tag that any test made dl-lint emit; at the
-end of a full run, the tag meta-test in pytest_sessionfinish fails the run
-when a described tag was never emitted or an emitted tag is undescribed.
+The session also records every tag that any test made dl-lint emit.  At
+the end of a full run, the tag meta-test in pytest_sessionfinish fails the
+run when a described tag was never emitted or an emitted tag has no
+description.
 """
 
 from __future__ import annotations

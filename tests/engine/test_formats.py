@@ -193,3 +193,12 @@ def test_serialized_model_in_strings():
 
 def test_encoded_test_vectors_not_model():
     assert scan(_string_file("Reference FFT output for the unit tests")) is None
+
+
+def test_safetensors_probe_deep_json_false():
+    from dl_lint.probes import probe_safetensors
+
+    payload = b'{"a":' + b"[" * 100000 + b"]" * 100000 + b"}"
+    head = struct.pack("<Q", len(payload)) + payload
+
+    assert probe_safetensors(head) is False
